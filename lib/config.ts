@@ -1,0 +1,111 @@
+/**
+ * Every setting of the service, read from the environment once at cold start and validated there,
+ * so a misconfigured stage fails on its first invocation with the variable's name instead of
+ * misbehaving later. README.md lists each variable with its default.
+ */
+
+export type ResetDelivery = 'response' | 'email';
+
+export interface Config {
+  stage: string;
+  serviceName: string;
+  logLevel: string;
+  usersTable: string;
+  region: string;
+  /** Set only for DynamoDB Local; unset on AWS. */
+  dynamodbEndpoint: string | undefined;
+  dynamodbTimeoutMs: number;
+  dynamodbMaxAttempts: number;
+  bcryptCost: number;
+  minPasswordLength: number;
+  sessionTtlSeconds: number;
+  resetTokenTtlSeconds: number;
+  resetDelivery: ResetDelivery;
+  mailFrom: string | undefined;
+  resetUrl: string | undefined;
+  /** Set only for a local SES emulator. */
+  sesEndpoint: string | undefined;
+  cookieSecure: boolean;
+  loginMaxFailures: number;
+  loginLockSeconds: number;
+  loginLockMaxSeconds: number;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(`${name} must be "true" or "false", got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = text(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const config: Config = {
+    stage: text(env, 'STAGE', 'dev'),
+    serviceName: text(env, 'SERVICE_NAME', 'user-auth'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'INFO', ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']),
+    usersTable: text(env, 'USERS_TABLE', 'user-auth-dev-users'),
+    region: text(env, 'AWS_REGION', 'us-east-1'),
+    dynamodbEndpoint: optionalText(env, 'DYNAMODB_ENDPOINT'),
+    dynamodbTimeoutMs: integer(env, 'DYNAMODB_TIMEOUT_MS', 1000, 50, 30_000),
+    dynamodbMaxAttempts: integer(env, 'DYNAMODB_MAX_ATTEMPTS', 3, 1, 10),
+    bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
+    minPasswordLength: integer(env, 'MIN_PASSWORD_LENGTH', 8, 1, 64),
+    sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 86_400, 60, 31_536_000),
+    resetTokenTtlSeconds: integer(env, 'RESET_TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    resetDelivery: oneOf(env, 'RESET_DELIVERY', 'email', ['response', 'email']),
+    mailFrom: optionalText(env, 'MAIL_FROM'),
+    resetUrl: optionalText(env, 'RESET_URL'),
+    sesEndpoint: optionalText(env, 'SES_ENDPOINT'),
+    cookieSecure: boolean(env, 'COOKIE_SECURE', true),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 60, 1, 86_400),
+    loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 3600, 1, 604_800),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 8192, 256, 1_048_576),
+  };
+  if (config.resetDelivery === 'email' && config.mailFrom === undefined) {
+    throw new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"');
+  }
+  if (config.loginLockMaxSeconds < config.loginLockSeconds) {
+    throw new ConfigError('LOGIN_LOCK_MAX_SECONDS must not be below LOGIN_LOCK_SECONDS');
+  }
+  return config;
+}
+
+/** The configuration of this process, validated at cold start. */
+export const config: Config = loadConfig();

@@ -1,0 +1,369 @@
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { v4 as uuidv4 } from 'uuid';
+import { documentClient } from './dynamo';
+import { toStorageError } from './storage-errors';
+import { emailGuardId, INDEX_BY_ATTRIBUTE, isIndexedAttribute } from './table';
+import { isUserAttribute, type User, type UserAttribute } from './user';
+
+/** findUserBy matched no user. */
+export class NoResultFound extends Error {
+  override name = 'NoResultFound';
+}
+
+/** findUserBy was asked for an attribute the model does not have, or for a scan. */
+export class InvalidRequestError extends Error {
+  override name = 'InvalidRequestError';
+}
+
+/** updateUser was given an attribute the model does not have, or one it may not change. */
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
+
+/** The email belongs to another user already. */
+export class DuplicateEmailError extends Error {
+  override name = 'DuplicateEmailError';
+}
+
+/** A conditional update found the user changed since it was read (a lost race). */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+export type UserFilters = Partial<User>;
+export type UserChanges = Partial<Omit<User, 'id'>>;
+
+// Attributes every user item has: removing them would corrupt the user.
+const REQUIRED: ReadonlySet<UserAttribute> = new Set(['id', 'email', 'hashed_password']);
+
+// Which lookup findUserBy prefers when several filters are given: the table key, then the GSIs.
+const LOOKUP_ORDER: readonly UserAttribute[] = ['id', 'email', 'session_id', 'reset_token'];
+
+async function guarded<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw error;
+    if (error instanceof TransactionCanceledException && hasConditionFailure(error)) throw error;
+    throw toStorageError(error);
+  }
+}
+
+function hasConditionFailure(error: TransactionCanceledException): boolean {
+  return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+function conditionFailedAt(error: unknown, index: number): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
+  );
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** Null attributes are left out of the item: GSI keys must be strings or absent. */
+function toItem(user: User): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(user).filter(([, value]) => value !== null));
+}
+
+function fromItem(item: Record<string, unknown> | undefined): User | null {
+  // Email guard items share the table; only user items have an email and a hash.
+  if (!item || !isNonEmptyString(item.email) || !isNonEmptyString(item.hashed_password)) {
+    return null;
+  }
+  return {
+    id: item.id as string,
+    email: item.email,
+    hashed_password: item.hashed_password,
+    session_id: (item.session_id as string | undefined) ?? null,
+    reset_token: (item.reset_token as string | undefined) ?? null,
+    session_expires_at: (item.session_expires_at as number | undefined) ?? null,
+    reset_expires_at: (item.reset_expires_at as number | undefined) ?? null,
+    failed_logins: typeof item.failed_logins === 'number' ? item.failed_logins : 0,
+    locked_until: (item.locked_until as number | undefined) ?? null,
+  };
+}
+
+function matches(user: User, filters: UserFilters): boolean {
+  return Object.entries(filters).every(([name, value]) => user[name as UserAttribute] === value);
+}
+
+/** Builds `SET`/`REMOVE` clauses and the condition of an update, with placeholders. */
+function updateExpression(changes: UserChanges, expected: UserFilters) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const set: string[] = [];
+  const remove: string[] = [];
+  const conditions = ['attribute_exists(#email)'];
+  names['#email'] = 'email';
+  Object.entries(changes).forEach(([name, value], i) => {
+    names[`#c${i}`] = name;
+    if (value === null) {
+      remove.push(`#c${i}`);
+    } else {
+      values[`:c${i}`] = value;
+      set.push(`#c${i} = :c${i}`);
+    }
+  });
+  Object.entries(expected).forEach(([name, value], i) => {
+    names[`#e${i}`] = name;
+    if (value === null) {
+      conditions.push(`attribute_not_exists(#e${i})`);
+    } else {
+      values[`:e${i}`] = value;
+      conditions.push(`#e${i} = :e${i}`);
+    }
+  });
+  const clauses = [
+    set.length > 0 ? `SET ${set.join(', ')}` : '',
+    remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
+  ];
+  return {
+    UpdateExpression: clauses.filter(Boolean).join(' '),
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+  };
+}
+
+function checkAttributes(fields: object, role: string): void {
+  for (const name of Object.keys(fields)) {
+    if (!isUserAttribute(name)) throw new ValueError(`User has no attribute "${name}"`);
+    if (name === 'id') throw new ValueError(`id cannot be ${role}`);
+  }
+}
+
+/** The user store: the seed's DB class over one DynamoDB table. It never scans. */
+export class DB {
+  constructor(
+    private readonly tableName: string,
+    private readonly client: DynamoDBDocumentClient = documentClient,
+  ) {}
+
+  /** Creates a user; throws DuplicateEmailError when the email is taken, even under a race. */
+  async addUser(email: string, hashedPassword: string): Promise<User> {
+    const user: User = {
+      id: uuidv4(),
+      email,
+      hashed_password: hashedPassword,
+      session_id: null,
+      reset_token: null,
+      session_expires_at: null,
+      reset_expires_at: null,
+      failed_logins: 0,
+      locked_until: null,
+    };
+    const put = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(user),
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { id: emailGuardId(email), user_id: user.id },
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      ],
+    });
+    try {
+      await guarded(this.client.send(put));
+    } catch (error) {
+      if (conditionFailedAt(error, 1)) throw new DuplicateEmailError(`email already registered`);
+      throw error;
+    }
+    return user;
+  }
+
+  /**
+   * The first user matching every filter. The lookup goes through the table key (`id`) or a GSI
+   * (`email`, `session_id`, `reset_token`), and each candidate is confirmed by a consistent read.
+   */
+  async findUserBy(filters: UserFilters): Promise<User> {
+    const names = Object.keys(filters);
+    if (names.length === 0) throw new InvalidRequestError('findUserBy needs at least one filter');
+    for (const name of names) {
+      if (!isUserAttribute(name)) throw new InvalidRequestError(`User has no attribute "${name}"`);
+    }
+    for (const id of await this.candidateIds(filters)) {
+      const user = await this.getUser(id);
+      if (user && matches(user, filters)) return user;
+    }
+    throw new NoResultFound('no user matches the filters');
+  }
+
+  /**
+   * Changes attributes of a user; `null` removes one. With `expected`, the update happens only if
+   * the stored user still has those values (null: the attribute is absent), else ConflictError.
+   */
+  async updateUser(
+    userId: string,
+    changes: UserChanges,
+    expected: UserFilters = {},
+  ): Promise<void> {
+    checkAttributes(changes, 'changed');
+    checkAttributes(expected, 'a condition');
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null && REQUIRED.has(name as UserAttribute)) {
+        throw new ValueError(`${name} cannot be removed`);
+      }
+    }
+    if (Object.keys(changes).length === 0) return;
+    if (changes.email !== undefined) {
+      await this.changeEmail(userId, changes, expected);
+      return;
+    }
+    const update = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { id: userId },
+      ...updateExpression(changes, expected),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+    try {
+      await guarded(this.client.send(update));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (fromItem(error.Item) === null) {
+        throw new NoResultFound(`no user with id ${userId}`);
+      }
+      throw new ConflictError('the user changed since it was read');
+    }
+  }
+
+  /** Atomically adds one to the user's failed-login count and returns the new count. */
+  async countFailedLogin(userId: string): Promise<number> {
+    const update = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { id: userId },
+      UpdateExpression: 'ADD failed_logins :one',
+      ConditionExpression: 'attribute_exists(email)',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    try {
+      const { Attributes } = await guarded(this.client.send(update));
+      return Attributes?.failed_logins as number;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new NoResultFound(`no user with id ${userId}`);
+      }
+      throw error;
+    }
+  }
+
+  private async candidateIds(filters: UserFilters): Promise<string[]> {
+    const lookup = LOOKUP_ORDER.find((name) => Object.hasOwn(filters, name));
+    if (lookup === undefined) {
+      throw new InvalidRequestError(
+        'findUserBy needs id, email, session_id or reset_token: the table is never scanned',
+      );
+    }
+    const value = filters[lookup];
+    // A missing key matches nobody: users without a reset token are not found by "no token".
+    if (!isNonEmptyString(value)) return [];
+    if (!isIndexedAttribute(lookup)) return [value];
+    const ids = await this.queryIndex(lookup, value);
+    if (ids.length === 0 && lookup === 'email') return this.idFromEmailGuard(value);
+    return ids;
+  }
+
+  private async queryIndex(attribute: keyof typeof INDEX_BY_ATTRIBUTE, value: string) {
+    const { Items = [] } = await guarded(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEX_BY_ATTRIBUTE[attribute],
+          KeyConditionExpression: '#k = :v',
+          ExpressionAttributeNames: { '#k': attribute },
+          ExpressionAttributeValues: { ':v': value },
+        }),
+      ),
+    );
+    return Items.map((item) => item.id as string);
+  }
+
+  /**
+   * The email index lags behind writes on AWS, so a user registered a moment ago may be missing
+   * from it. The guard item, read consistently, is the source of truth for that case.
+   */
+  private async idFromEmailGuard(email: string): Promise<string[]> {
+    const guard = await this.getItem(emailGuardId(email));
+    return isNonEmptyString(guard?.user_id) ? [guard.user_id] : [];
+  }
+
+  private async getUser(id: string): Promise<User | null> {
+    return fromItem(await this.getItem(id));
+  }
+
+  private async getItem(id: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await guarded(
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+      ),
+    );
+    return Item;
+  }
+
+  /** The email is moved together with its guard item, so uniqueness holds across the change. */
+  private async changeEmail(userId: string, changes: UserChanges, expected: UserFilters) {
+    const current = await this.getUser(userId);
+    if (current === null) throw new NoResultFound(`no user with id ${userId}`);
+    const newEmail = changes.email as string;
+    if (newEmail === current.email) {
+      const rest: UserChanges = { ...changes };
+      delete rest.email;
+      await this.updateUser(userId, rest, expected);
+      return;
+    }
+    const write = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { id: userId },
+            ...updateExpression(changes, { ...expected, email: current.email }),
+          },
+        },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: { id: emailGuardId(current.email) },
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { id: emailGuardId(newEmail), user_id: userId },
+            ConditionExpression: 'attribute_not_exists(id)',
+          },
+        },
+      ],
+    });
+    try {
+      await guarded(this.client.send(write));
+    } catch (error) {
+      if (conditionFailedAt(error, 2)) throw new DuplicateEmailError('email already registered');
+      if (conditionFailedAt(error, 0))
+        throw new ConflictError('the user changed since it was read');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config, type Config } from './config';
+
+type ClientSettings = Pick<
+  Config,
+  'region' | 'dynamodbEndpoint' | 'dynamodbTimeoutMs' | 'dynamodbMaxAttempts'
+>;
+
+/**
+ * The DynamoDB document client. Timeouts and attempts are set deliberately: the SDK's defaults
+ * wait without limit, which would hold a Lambda until its own timeout when DynamoDB is unreachable.
+ */
+export function createDocumentClient(settings: ClientSettings): DynamoDBDocumentClient {
+  const local = settings.dynamodbEndpoint !== undefined;
+  const client = new DynamoDBClient({
+    region: settings.region,
+    maxAttempts: settings.dynamodbMaxAttempts,
+    requestHandler: {
+      connectionTimeout: settings.dynamodbTimeoutMs,
+      requestTimeout: settings.dynamodbTimeoutMs,
+    },
+    ...(local && {
+      endpoint: settings.dynamodbEndpoint,
+      // DynamoDB Local accepts any alphanumeric key; this spares the credential chain lookup.
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** One client per process, created at cold start and reused by every invocation. */
+export const documentClient = createDocumentClient(config);

@@ -1,0 +1,30 @@
+import { BadRequestError } from './errors';
+
+// RFC 5321 limits a path to 254 octets. The pattern is deliberately plain (something@host.tld):
+// the only real check of an address is a mail that reaches it.
+const MAX_EMAIL_LENGTH = 254;
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/u;
+
+export class InvalidEmailError extends BadRequestError {
+  constructor() {
+    super('email is not a valid email address');
+  }
+}
+
+/**
+ * The stored form of an email: trimmed and lower-cased, so that "Bob@Example.com " and
+ * "bob@example.com" are one account. Throws InvalidEmailError for anything not shaped like one.
+ */
+export function normaliseEmail(raw: string): string {
+  const email = raw.trim().toLowerCase();
+  if (
+    email.length > MAX_EMAIL_LENGTH ||
+    CONTROL_CHARACTERS.test(email) ||
+    !EMAIL_PATTERN.test(email)
+  ) {
+    throw new InvalidEmailError();
+  }
+  return email;
+}

@@ -1,0 +1,41 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Config } from '../config';
+
+export const SESSION_COOKIE = 'session_id';
+
+export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure'>;
+
+function cookiePairs(event: APIGatewayProxyEventV2): string[] {
+  // HTTP APIs pass cookies as `event.cookies`; a raw Cookie header is the fallback.
+  if (event.cookies !== undefined) return event.cookies.flatMap((c) => c.split(';'));
+  const header = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'cookie');
+  return header?.[1]?.split(';') ?? [];
+}
+
+/** The first value of the named cookie, as browsers send the most specific one first. */
+export function readCookie(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  for (const pair of cookiePairs(event)) {
+    const separator = pair.indexOf('=');
+    if (separator === -1 || pair.slice(0, separator).trim() !== name) continue;
+    return pair
+      .slice(separator + 1)
+      .trim()
+      .replace(/^"(.*)"$/u, '$1');
+  }
+  return undefined;
+}
+
+function serialise(value: string, maxAgeSeconds: number, settings: CookieSettings): string {
+  // HttpOnly: scripts cannot read it; SameSite=Lax: not sent on cross-site POST/PUT/DELETE.
+  const attributes = [`Path=/`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax'];
+  if (settings.cookieSecure) attributes.push('Secure');
+  return [`${SESSION_COOKIE}=${value}`, ...attributes].join('; ');
+}
+
+export function sessionCookie(sessionId: string, settings: CookieSettings): string {
+  return serialise(sessionId, settings.sessionTtlSeconds, settings);
+}
+
+export function clearedSessionCookie(settings: CookieSettings): string {
+  return serialise('', 0, settings);
+}

@@ -1,0 +1,25 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { config } from '../config';
+import { BadRequestError } from '../errors';
+import { parseBody } from './body';
+
+/**
+ * The named fields of the request body, each a non-empty string, or a 400 naming the first
+ * field that is missing, empty or not a string.
+ */
+export function readFields<const Name extends string>(
+  event: APIGatewayProxyEventV2,
+  names: readonly Name[],
+): Record<Name, string> {
+  const body = parseBody(event, config.maxBodyBytes);
+  const fields = {} as Record<Name, string>;
+  for (const name of names) {
+    const value = body.get(name);
+    if (value === undefined || value === null || value === '') {
+      throw new BadRequestError(`${name} is required`);
+    }
+    if (typeof value !== 'string') throw new BadRequestError(`${name} must be a string`);
+    fields[name] = value;
+  }
+  return fields;
+}

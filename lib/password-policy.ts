@@ -1,0 +1,32 @@
+import { COMMON_PASSWORDS } from './data/common-passwords';
+import { BadRequestError } from './errors';
+import { BCRYPT_MAX_BYTES, utf8Length } from './passwords';
+
+export class WeakPasswordError extends BadRequestError {}
+
+let commonPasswords: ReadonlySet<string> | undefined;
+
+// Built on first use, so routes that never set a password never pay for the set.
+function isCommon(password: string): boolean {
+  commonPasswords ??= new Set(COMMON_PASSWORDS.split('\n'));
+  return commonPasswords.has(password.toLowerCase());
+}
+
+/** Refuses a new password that bcrypt would truncate, that is too short, or that is well known. */
+export function checkNewPassword(password: string, minLength: number): void {
+  if (Array.from(password).length < minLength) {
+    throw new WeakPasswordError(`password must be at least ${minLength} characters long`);
+  }
+  if (utf8Length(password) > BCRYPT_MAX_BYTES) {
+    throw new WeakPasswordError(
+      `password must be at most ${BCRYPT_MAX_BYTES} bytes in UTF-8 (bcrypt ignores the rest)`,
+    );
+  }
+  // Other bcrypt implementations stop at a NUL byte; such a hash would not survive a migration.
+  if (password.includes('\u0000')) {
+    throw new WeakPasswordError('password must not contain NUL characters');
+  }
+  if (isCommon(password)) {
+    throw new WeakPasswordError('password is too common, choose another one');
+  }
+}
