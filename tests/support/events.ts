@@ -1,0 +1,63 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+
+export interface EventOptions {
+  /** Sent form-urlencoded unless `json` is set. */
+  form?: Record<string, string>;
+  json?: unknown;
+  body?: string;
+  contentType?: string;
+  base64?: boolean;
+  cookies?: string[];
+  headers?: Record<string, string>;
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
+export function httpEvent(
+  method: string,
+  path: string,
+  options: EventOptions = {},
+): APIGatewayProxyEventV2 {
+  let body = options.body;
+  let contentType = options.contentType;
+  if (options.form !== undefined) {
+    body = new URLSearchParams(options.form).toString();
+    contentType ??= 'application/x-www-form-urlencoded';
+  } else if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    contentType ??= 'application/json';
+  }
+  const base64 = options.base64 === true && body !== undefined;
+  const headers: Record<string, string> = { ...options.headers };
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    ...(options.cookies !== undefined && { cookies: options.cookies }),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'test.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'test',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: randomUUID(),
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    ...(body !== undefined && {
+      body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+    }),
+    isBase64Encoded: base64,
+  };
+}
+
+/** The value of the session_id cookie a response sets, if any. */
+export function sessionCookieOf(response: { cookies?: string[] }): string | undefined {
+  const cookie = response.cookies?.find((c) => c.startsWith('session_id='));
+  return cookie?.slice('session_id='.length).split(';')[0];
+}

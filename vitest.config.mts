@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // One DynamoDB Local for the whole run; each test file gets its own table (setup/table.ts).
+    globalSetup: ['tests/setup/dynamodb.ts'],
+    setupFiles: ['tests/setup/table.ts'],
+    // The settings the handlers read at import: the strict deployed defaults, except a cheap
+    // bcrypt cost (the cost does not change behaviour, only time) and the token in the body.
+    env: {
+      STAGE: 'test',
+      LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      BCRYPT_COST: '4',
+      RESET_DELIVERY: 'response',
+      AWS_REGION: 'us-east-1',
+      // The SDK's notice about Node 20 (Lambda runs 22): noise in test output.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+  },
+});
