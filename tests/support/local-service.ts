@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort } from '../../scripts/dynamodb-local';
+
+export interface LocalService {
+  baseUrl: string;
+  dynamodbPort: number;
+  /** Everything the service printed so far (logs, metrics, serverless-offline's own lines). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const root = join(__dirname, '..', '..');
+
+async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`npm start exited with ${child.exitCode}:\n${output()}`);
+    }
+    try {
+      // A handler that fails to load can still answer 200, so the body is what counts.
+      const body = await (await fetch(baseUrl)).text();
+      if (body.includes('Bienvenue')) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the local service did not answer within 90 s:\n${output()}`);
+}
+
+/**
+ * Runs the README's start command (scripts/start-local.ts) on free ports, as a newcomer would,
+ * and waits until GET / answers. `env` is added to its environment.
+ */
+export async function startLocalService(env: Record<string, string> = {}): Promise<LocalService> {
+  const [httpPort, lambdaPort, dynamodbPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start-local.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HTTP_PORT: String(httpPort),
+      LAMBDA_PORT: String(lambdaPort),
+      DYNAMODB_PORT: String(dynamodbPort),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  child.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const baseUrl = `http://localhost:${httpPort}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  };
+  try {
+    await waitUntilReady(baseUrl, child, () => printed);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, dynamodbPort, output: () => printed, stop };
+}
