@@ -241,9 +241,8 @@ export class DB {
       await guarded(this.client.send(update));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      if (fromItem(error.Item) === null) {
-        throw new NoResultFound(`no user with id ${userId}`);
-      }
+      // The item comes back marshalled ({ email: { S: … } }): its presence is what tells.
+      if (error.Item?.email === undefined) throw new NoResultFound(`no user with id ${userId}`);
       throw new ConflictError('the user changed since it was read');
     }
   }

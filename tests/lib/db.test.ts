@@ -1,50 +1,207 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { config } from '../../lib/config';
 import {
+  ConflictError,
   DB,
   DuplicateEmailError,
   InvalidRequestError,
   NoResultFound,
   ValueError,
 } from '../../lib/db';
-import { config } from '../../lib/config';
+import { documentClient } from '../../lib/dynamo';
+import { emailGuardId } from '../../lib/table';
 
 const db = new DB(config.usersTable);
-let counter = 0;
-const freshEmail = () => `user${++counter}-${Date.now()}@example.com`;
+const freshEmail = () => `user-${randomUUID()}@example.com`;
 
-describe('DB', () => {
-  it('adds a user and finds it by id and by email', async () => {
-    // prepare
-    const email = freshEmail();
+async function emailIndexIds(email: string): Promise<string[]> {
+  const { Items = [] } = await documentClient.send(
+    new QueryCommand({
+      TableName: config.usersTable,
+      IndexName: 'email-index',
+      KeyConditionExpression: 'email = :e',
+      ExpressionAttributeValues: { ':e': email },
+    }),
+  );
+  return Items.map((item) => item.id as string);
+}
+
+async function guardOwner(email: string): Promise<unknown> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: config.usersTable, Key: { id: emailGuardId(email) } }),
+  );
+  return Item?.user_id;
+}
+
+describe('DB.addUser', () => {
+  it('stores the user with a UUID id and no session or token', async () => {
     // act
+    const email = freshEmail();
     const user = await db.addUser(email, 'hash');
     // assess
-    expect(user).toMatchObject({ email, hashed_password: 'hash', session_id: null });
+    expect(user.id).toMatch(/^[0-9a-f-]{36}$/u);
+    expect(user).toEqual({
+      id: user.id,
+      email,
+      hashed_password: 'hash',
+      session_id: null,
+      reset_token: null,
+      session_expires_at: null,
+      reset_expires_at: null,
+      failed_logins: 0,
+      locked_until: null,
+    });
     expect(await db.findUserBy({ id: user.id })).toEqual(user);
-    expect(await db.findUserBy({ email })).toEqual(user);
   });
 
-  it('refuses a second user with the same email', async () => {
+  it('writes the email guard item with the user, and refuses the email a second time', async () => {
+    // prepare
     const email = freshEmail();
-    await db.addUser(email, 'hash');
-    await expect(db.addUser(email, 'other')).rejects.toBeInstanceOf(DuplicateEmailError);
+    const first = await db.addUser(email, 'hash');
+    // act
+    const second = db.addUser(email, 'other');
+    // assess
+    await expect(second).rejects.toBeInstanceOf(DuplicateEmailError);
+    expect(await guardOwner(email)).toBe(first.id);
+    expect(await emailIndexIds(email)).toEqual([first.id]);
   });
 
-  it('throws NoResultFound and InvalidRequestError as the seed does', async () => {
-    await expect(db.findUserBy({ email: 'nobody@example.com' })).rejects.toBeInstanceOf(
-      NoResultFound,
+  it('creates exactly one user when the same email is registered concurrently', async () => {
+    const email = freshEmail();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () => db.addUser(email, 'hash')),
     );
+    const created = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(created).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(DuplicateEmailError);
+    }
+    expect(await emailIndexIds(email)).toHaveLength(1);
+  });
+});
+
+describe('DB.findUserBy', () => {
+  it('finds by email, session_id and reset_token through their GSIs, and by several filters', async () => {
+    // prepare
+    const user = await db.addUser(freshEmail(), 'hash');
+    await db.updateUser(user.id, { session_id: 'session-digest', reset_token: 'reset-digest' });
+    // act
+    const bySession = await db.findUserBy({ session_id: 'session-digest' });
+    const byToken = await db.findUserBy({ reset_token: 'reset-digest' });
+    const byBoth = await db.findUserBy({ email: user.email, hashed_password: 'hash' });
+    // assess
+    expect([bySession.id, byToken.id, byBoth.id]).toEqual([user.id, user.id, user.id]);
+  });
+
+  it('throws NoResultFound when no user matches every filter', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
+    await expect(db.findUserBy({ email: freshEmail() })).rejects.toBeInstanceOf(NoResultFound);
+    await expect(db.findUserBy({ id: randomUUID() })).rejects.toBeInstanceOf(NoResultFound);
+    await expect(
+      db.findUserBy({ email: user.email, hashed_password: 'other' }),
+    ).rejects.toBeInstanceOf(NoResultFound);
+  });
+
+  it('never matches users without a token when the token asked for is missing', async () => {
+    await db.addUser(freshEmail(), 'hash'); // has no reset token
+    for (const missing of [null, '', undefined]) {
+      await expect(db.findUserBy({ reset_token: missing })).rejects.toBeInstanceOf(NoResultFound);
+      await expect(db.findUserBy({ session_id: missing })).rejects.toBeInstanceOf(NoResultFound);
+    }
+  });
+
+  it('throws InvalidRequestError for an attribute the model lacks, no filter, or a scan', async () => {
     await expect(db.findUserBy({ no_such: 'x' } as never)).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
+    await expect(db.findUserBy({})).rejects.toBeInstanceOf(InvalidRequestError);
+    // hashed_password is not indexed: answering would need a scan, which the store never does.
+    await expect(db.findUserBy({ hashed_password: 'hash' })).rejects.toBeInstanceOf(
       InvalidRequestError,
     );
   });
 
-  it('updates attributes and refuses unknown ones', async () => {
+  it('does not return the email guard item as a user', async () => {
+    const email = freshEmail();
+    await db.addUser(email, 'hash');
+    await expect(db.findUserBy({ id: emailGuardId(email) })).rejects.toBeInstanceOf(NoResultFound);
+  });
+
+  it('confirms a GSI hit with a consistent read: a removed session is not found', async () => {
     const user = await db.addUser(freshEmail(), 'hash');
-    await db.updateUser(user.id, { hashed_password: 'new' });
-    expect((await db.findUserBy({ id: user.id })).hashed_password).toBe('new');
+    await db.updateUser(user.id, { session_id: 'live' });
+    await db.updateUser(user.id, { session_id: null });
+    await expect(db.findUserBy({ session_id: 'live' })).rejects.toBeInstanceOf(NoResultFound);
+  });
+});
+
+describe('DB.updateUser', () => {
+  it('sets attributes, and removes them with null', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
+    await db.updateUser(user.id, { hashed_password: 'new', session_id: 's', failed_logins: 2 });
+    expect(await db.findUserBy({ id: user.id })).toMatchObject({
+      hashed_password: 'new',
+      session_id: 's',
+      failed_logins: 2,
+    });
+    await db.updateUser(user.id, { session_id: null });
+    expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
+  });
+
+  it('throws ValueError for an unknown attribute, the id, or removing a required one', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
     await expect(db.updateUser(user.id, { no_such: 'x' } as never)).rejects.toBeInstanceOf(
       ValueError,
     );
+    await expect(db.updateUser(user.id, { id: 'x' } as never)).rejects.toBeInstanceOf(ValueError);
+    await expect(db.updateUser(user.id, { hashed_password: null } as never)).rejects.toBeInstanceOf(
+      ValueError,
+    );
+    // nothing was written by the refused calls
+    expect(await db.findUserBy({ id: user.id })).toEqual(user);
+  });
+
+  it('throws NoResultFound for an unknown user and creates nothing', async () => {
+    const id = randomUUID();
+    await expect(db.updateUser(id, { session_id: 's' })).rejects.toBeInstanceOf(NoResultFound);
+    await expect(db.findUserBy({ id })).rejects.toBeInstanceOf(NoResultFound);
+  });
+
+  it('applies a conditional update only when the expected values still hold', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
+    await db.updateUser(user.id, { reset_token: 't1' }, { reset_token: null });
+    await expect(
+      db.updateUser(user.id, { hashed_password: 'x' }, { reset_token: 'other' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await db.findUserBy({ id: user.id })).hashed_password).toBe('hash');
+  });
+
+  it('moves the email together with its guard item, keeping emails unique', async () => {
+    // prepare
+    const user = await db.addUser(freshEmail(), 'hash');
+    const other = await db.addUser(freshEmail(), 'hash');
+    const newEmail = freshEmail();
+    // act
+    await db.updateUser(user.id, { email: newEmail });
+    // assess
+    expect((await db.findUserBy({ email: newEmail })).id).toBe(user.id);
+    expect(await guardOwner(newEmail)).toBe(user.id);
+    expect(await guardOwner(user.email)).toBeUndefined();
+    await expect(db.updateUser(other.id, { email: newEmail })).rejects.toBeInstanceOf(
+      DuplicateEmailError,
+    );
+    // the old email is free again
+    await expect(db.addUser(user.email, 'hash')).resolves.toMatchObject({ email: user.email });
+  });
+});
+
+describe('DB.countFailedLogin', () => {
+  it('counts atomically under concurrency', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
+    const counts = await Promise.all(Array.from({ length: 5 }, () => db.countFailedLogin(user.id)));
+    expect([...counts].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect((await db.findUserBy({ id: user.id })).failed_logins).toBe(5);
   });
 });
