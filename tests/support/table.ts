@@ -1,4 +1,8 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type ScalarTag } from 'yaml';
@@ -9,11 +13,9 @@ const cloudFormationTags: ScalarTag[] = ['!GetAtt', '!Sub', '!Ref'].map((tag) =>
   resolve: (value: string) => value,
 }));
 
-interface TableProperties {
-  AttributeDefinitions: CreateTableCommand['input']['AttributeDefinitions'];
-  KeySchema: CreateTableCommand['input']['KeySchema'];
-  GlobalSecondaryIndexes: CreateTableCommand['input']['GlobalSecondaryIndexes'];
-}
+type TableProperties = Required<
+  Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
+>;
 
 /** The users table exactly as serverless.yml declares it, so tests and deployments agree. */
 export function declaredTable(): TableProperties {

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../lib/config';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment (with a mail sender)', () => {
+    const config = loadConfig({ MAIL_FROM: 'no-reply@example.com' });
+    expect(config).toMatchObject({
+      usersTable: 'user-auth-dev-users',
+      bcryptCost: 12,
+      minPasswordLength: 8,
+      sessionTtlSeconds: 86_400,
+      resetTokenTtlSeconds: 900,
+      resetDelivery: 'email',
+      cookieSecure: true,
+      loginMaxFailures: 5,
+      maxBodyBytes: 8192,
+      dynamodbEndpoint: undefined,
+      logLevel: 'INFO',
+    });
+  });
+
+  it('reads and converts the settings it is given', () => {
+    const config = loadConfig({
+      BCRYPT_COST: '10',
+      RESET_DELIVERY: 'response',
+      COOKIE_SECURE: 'false',
+      DYNAMODB_ENDPOINT: 'http://localhost:8000',
+    });
+    expect(config).toMatchObject({
+      bcryptCost: 10,
+      resetDelivery: 'response',
+      cookieSecure: false,
+      dynamodbEndpoint: 'http://localhost:8000',
+    });
+  });
+
+  it('fails fast, naming the variable, on a bad value', () => {
+    const env = { RESET_DELIVERY: 'response' };
+    expect(() => loadConfig({ ...env, BCRYPT_COST: '3' })).toThrow(/^BCRYPT_COST must be/u);
+    expect(() => loadConfig({ ...env, BCRYPT_COST: 'twelve' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...env, COOKIE_SECURE: 'yes' })).toThrow(/^COOKIE_SECURE/u);
+    expect(() => loadConfig({ ...env, LOG_LEVEL: 'LOUD' })).toThrow(/^LOG_LEVEL/u);
+    expect(() => loadConfig({})).toThrow(/^MAIL_FROM is required/u);
+  });
+});

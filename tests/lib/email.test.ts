@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidEmailError, normaliseEmail } from '../../lib/email';
+
+describe('normaliseEmail', () => {
+  it('trims and lower-cases', () => {
+    expect(normaliseEmail('  Bob.Smith@Example.COM ')).toBe('bob.smith@example.com');
+  });
+
+  it('refuses what is not shaped like an address', () => {
+    const invalid = [
+      '',
+      'bob',
+      'bob@',
+      '@example.com',
+      'bob@example',
+      'a b@example.com',
+      'a@b@c.io',
+      'bob@example.com\u0000',
+      `${'a'.repeat(250)}@example.com`,
+    ];
+    for (const email of invalid) expect(() => normaliseEmail(email)).toThrow(InvalidEmailError);
+  });
+});
