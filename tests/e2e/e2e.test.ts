@@ -30,6 +30,17 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     }
   });
 
+  it("passes the Flask project's own Python client (requests), unchanged", async () => {
+    // Debian's python3 with python3-requests (`.ci/run` installs it where missing).
+    const { stdout, stderr } = await run(
+      '/usr/bin/python3',
+      [join(__dirname, 'flask_client.py'), service.baseUrl, `guillaume-${Date.now()}@holberton.io`],
+      { cwd: root },
+    );
+    expect(stdout).toBe('');
+    expect(stderr).toBe('');
+  });
+
   it('prints one line and exits 1 at the first thing that does not hold', async () => {
     // A base URL where no service answers: the very first step fails.
     const failure = await run(
