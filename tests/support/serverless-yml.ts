@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type ScalarTag } from 'yaml';
+import { parse, type Tags } from 'yaml';
 
-// CloudFormation's short forms, kept as plain values: the tests read the structure, not them.
-const cloudFormationTags: ScalarTag[] = ['!GetAtt', '!Sub', '!Ref', '!If', '!Equals', '!Not'].map(
-  (tag) => ({ tag, resolve: (value: string) => value }),
-);
+// CloudFormation's short forms (`!Ref x`, `!If [a, b, c]`), kept as the plain value or list they
+// tag: the tests read the structure around them, not them.
+const SHORT_FORMS = ['!GetAtt', '!Sub', '!Ref', '!If', '!Equals', '!Not', '!And', '!Condition'];
+const cloudFormationTags: Tags = SHORT_FORMS.flatMap((tag): Tags => [
+  { tag, resolve: (value: string) => value },
+  { tag, collection: 'seq', resolve: (value): unknown => value.toJSON() },
+]);
 
 interface HttpApiEvent {
   httpApi?: { method: string; path: string };
