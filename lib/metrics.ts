@@ -2,9 +2,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AuthEvent } from './auth-events';
 import { config } from './config';
 
+/** The CloudWatch namespace of the service's metrics; serverless.yml's alarms read it too. */
+export const METRICS_NAMESPACE = 'UserAuth';
+
 /** CloudWatch metrics in embedded metric format: written to the log, no API call at run time. */
 const metrics = new Metrics({
-  namespace: 'UserAuth',
+  namespace: METRICS_NAMESPACE,
   serviceName: config.serviceName,
   defaultDimensions: { stage: config.stage },
 });

@@ -3,15 +3,7 @@ import {
   DynamoDBClient,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse, type ScalarTag } from 'yaml';
-
-// CloudFormation's short forms, kept as plain values: only the table's properties are read here.
-const cloudFormationTags: ScalarTag[] = ['!GetAtt', '!Sub', '!Ref'].map((tag) => ({
-  tag,
-  resolve: (value: string) => value,
-}));
+import { serverlessYml } from './serverless-yml';
 
 type TableProperties = Required<
   Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>
@@ -19,11 +11,9 @@ type TableProperties = Required<
 
 /** The users table exactly as serverless.yml declares it, so tests and deployments agree. */
 export function declaredTable(): TableProperties {
-  const text = readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8');
-  const template = parse(text, { customTags: cloudFormationTags }) as {
-    resources: { Resources: { UsersTable: { Properties: TableProperties } } };
-  };
-  return template.resources.Resources.UsersTable.Properties;
+  const table = serverlessYml().resources.Resources.UsersTable;
+  if (table === undefined) throw new Error('serverless.yml declares no UsersTable');
+  return table.Properties as TableProperties;
 }
 
 export function localClient(endpoint: string): DynamoDBClient {

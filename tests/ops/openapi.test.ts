@@ -1,0 +1,255 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { handler as home } from '../../handlers/home';
+import { handler as login } from '../../handlers/login';
+import { handler as logout } from '../../handlers/logout';
+import { handler as profile } from '../../handlers/profile';
+import { handler as register } from '../../handlers/register';
+import { handler as resetToken } from '../../handlers/reset-token';
+import { handler as updatePassword } from '../../handlers/update-password';
+import { config } from '../../lib/config';
+import type { LambdaHandler } from '../../lib/http/handler';
+import type { HttpResponse } from '../../lib/http/response';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
+import { OpenApiContract } from '../support/openapi';
+import { declaredRoutes } from '../support/serverless-yml';
+
+/*
+ * Drives every handler in-process through each answer docs/openapi.yaml describes and validates
+ * each real response (status, headers, JSON body) against the document. An answer the document
+ * does not describe fails the test that produced it; a described answer that no test produced
+ * fails the last test. So the document and the code cannot drift apart unnoticed.
+ */
+
+const contract = new OpenApiContract();
+
+const handlers: Record<string, LambdaHandler> = {
+  'GET /': home,
+  'POST /users': register,
+  'POST /sessions': login,
+  'DELETE /sessions': logout,
+  'GET /profile': profile,
+  'POST /reset_password': resetToken,
+  'PUT /reset_password': updatePassword,
+};
+
+const produced = new Set<string>();
+let validated = 0;
+
+/** The request's fields as the document's request schemas see them. */
+function requestFields(options: EventOptions): [string, unknown] | undefined {
+  if (options.form !== undefined) return ['application/x-www-form-urlencoded', options.form];
+  if (options.json !== undefined) return ['application/json', options.json];
+  return undefined;
+}
+
+/** Calls the route's handler and checks the answer (and an accepted request) against the document. */
+async function call(
+  route: string,
+  options: EventOptions = {},
+  handler = handlers[route],
+): Promise<HttpResponse> {
+  if (handler === undefined) throw new Error(`no handler for ${route}`);
+  const [method = '', path = ''] = route.split(' ');
+  const response = await handler(httpEvent(method, path, options));
+  expect(contract.responseProblems(route, response)).toEqual([]);
+  const request = requestFields(options);
+  if (request !== undefined && response.statusCode < 400) {
+    // A request the handler accepted must be one the document allows, or clients would be
+    // told to send less than works, or something else.
+    expect(contract.requestProblems(route, ...request)).toEqual([]);
+  }
+  produced.add(`${route} ${response.statusCode}`);
+  validated++;
+  return response;
+}
+
+let counter = 0;
+function freshUser() {
+  counter++;
+  return {
+    email: `openapi-${counter}-${randomUUID()}@example.com`,
+    password: `Pw-${randomUUID()}`,
+  };
+}
+
+async function registered() {
+  const user = freshUser();
+  expect((await call('POST /users', { form: user })).statusCode).toBe(200);
+  return user;
+}
+
+async function loggedIn() {
+  const user = await registered();
+  const response = await call('POST /sessions', { form: user });
+  const sessionId = sessionCookieOf(response);
+  if (sessionId === undefined) throw new Error('no session cookie');
+  return { ...user, cookies: [`session_id=${sessionId}`] };
+}
+
+const BODY_ROUTES = [
+  'POST /users',
+  'POST /sessions',
+  'POST /reset_password',
+  'PUT /reset_password',
+];
+const STORAGE_ROUTES = Object.keys(handlers).filter((route) => route !== 'GET /');
+
+/** A body every route reads, complete, so that only storage can fail. */
+function completeBody(): EventOptions {
+  return {
+    form: {
+      email: 'x@example.com',
+      password: `Pw-${randomUUID()}`,
+      reset_token: randomUUID(),
+      new_password: `Pw-${randomUUID()}`,
+    },
+    cookies: [`session_id=${randomUUID()}`],
+  };
+}
+
+describe('each route answers only what docs/openapi.yaml describes', () => {
+  it('GET / says hello', async () => {
+    expect((await call('GET /')).statusCode).toBe(200);
+  });
+
+  it('POST /users registers from a form or JSON, and refuses a taken email', async () => {
+    const user = freshUser();
+    expect((await call('POST /users', { json: freshUser() })).statusCode).toBe(200);
+    expect((await call('POST /users', { form: user })).statusCode).toBe(200);
+    expect((await call('POST /users', { form: user })).statusCode).toBe(400);
+    expect((await call('POST /users', { form: { email: user.email } })).statusCode).toBe(400);
+  });
+
+  it('POST /sessions sets the cookie, refuses wrong passwords and locks after too many', async () => {
+    const user = await registered();
+    expect((await call('POST /sessions', { json: user })).statusCode).toBe(200);
+    const wrong = { email: user.email, password: 'not-the-password' };
+    for (let attempt = 1; attempt <= config.loginMaxFailures; attempt++) {
+      expect((await call('POST /sessions', { form: wrong })).statusCode).toBe(401);
+    }
+    const locked = await call('POST /sessions', { form: user });
+    expect(locked.statusCode).toBe(429);
+    expect(Number(locked.headers?.['Retry-After'])).toBeGreaterThan(0);
+    expect((await call('POST /sessions', { body: 'password=only' })).statusCode).toBe(400);
+  });
+
+  it('GET /profile and DELETE /sessions need a live session; logout redirects to /', async () => {
+    const { cookies, email } = await loggedIn();
+    expect(JSON.parse((await call('GET /profile', { cookies })).body ?? '')).toEqual({ email });
+    const logout = await call('DELETE /sessions', { cookies });
+    expect(logout.statusCode).toBe(302);
+    expect(logout.headers?.Location).toBe('/');
+    expect((await call('DELETE /sessions', { cookies })).statusCode).toBe(403);
+    expect((await call('GET /profile', { cookies })).statusCode).toBe(403);
+    expect((await call('GET /profile')).statusCode).toBe(403);
+  });
+
+  it('POST and PUT /reset_password issue a token, refuse strangers and set the password', async () => {
+    const { email } = await registered();
+    const issued = await call('POST /reset_password', { form: { email } });
+    const { reset_token } = JSON.parse(issued.body ?? '') as { reset_token: string };
+    expect((await call('POST /reset_password', { form: freshUser() })).statusCode).toBe(403);
+    expect((await call('POST /reset_password', { json: {} })).statusCode).toBe(400);
+    const update = { email, reset_token, new_password: `New-${randomUUID()}` };
+    expect((await call('PUT /reset_password', { json: update })).statusCode).toBe(200);
+    expect((await call('PUT /reset_password', { form: update })).statusCode).toBe(403);
+    expect((await call('PUT /reset_password', { form: { email } })).statusCode).toBe(400);
+  });
+
+  it.each(BODY_ROUTES)(
+    '%s refuses a body over MAX_BODY_BYTES (413) and other types (415)',
+    async (route) => {
+      const huge = { email: 'x'.repeat(config.maxBodyBytes) };
+      expect((await call(route, { form: huge })).statusCode).toBe(413);
+      expect((await call(route, { body: 'email=x', contentType: 'text/plain' })).statusCode).toBe(
+        415,
+      );
+    },
+  );
+
+  describe('when DynamoDB fails', () => {
+    // Created in beforeAll: a mock created while tests are collected would fake DynamoDB for
+    // the whole file.
+    let dynamodb: ReturnType<typeof mockClient>;
+    beforeAll(() => {
+      dynamodb = mockClient(DynamoDBDocumentClient);
+    });
+    afterEach(() => {
+      dynamodb.reset();
+    });
+    afterAll(() => {
+      dynamodb.restore();
+    });
+
+    it.each(STORAGE_ROUTES)(
+      '%s answers 503 with Retry-After when it is throttled',
+      async (route) => {
+        dynamodb.onAnyCommand().rejects(
+          Object.assign(new Error('Rate exceeded'), {
+            name: 'ProvisionedThroughputExceededException',
+            $fault: 'client',
+          }),
+        );
+        const response = await call(route, completeBody());
+        expect(response.statusCode).toBe(503);
+        expect(response.headers?.['Retry-After']).toBeDefined();
+      },
+    );
+
+    it.each(STORAGE_ROUTES)(
+      '%s answers a bare 500 when a request is refused (a bug)',
+      async (route) => {
+        dynamodb.onAnyCommand().rejects(
+          Object.assign(new Error('Requested resource not found'), {
+            name: 'ResourceNotFoundException',
+            $fault: 'client',
+          }),
+        );
+        const response = await call(route, completeBody());
+        expect(response.statusCode).toBe(500);
+        expect(response.body).not.toContain('Requested resource');
+      },
+    );
+  });
+
+  describe('with RESET_DELIVERY=email (deployed stages)', () => {
+    let ses: ReturnType<typeof mockClient>;
+    beforeAll(() => {
+      ses = mockClient(SESv2Client);
+    });
+    afterAll(() => {
+      ses.restore();
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    });
+
+    it('POST /reset_password gives every email the same answer', async () => {
+      ses.onAnyCommand().resolves({});
+      vi.stubEnv('RESET_DELIVERY', 'email');
+      vi.stubEnv('MAIL_FROM', 'no-reply@example.com');
+      vi.resetModules();
+      const mailing = (await import('../../handlers/reset-token')).handler;
+      const { email } = await registered();
+      const known = await call('POST /reset_password', { form: { email } }, mailing);
+      const unknown = await call('POST /reset_password', { form: freshUser() }, mailing);
+      expect([known.statusCode, unknown.statusCode]).toEqual([200, 200]);
+      expect(ses.calls()).toHaveLength(1);
+    });
+  });
+
+  it('every documented answer was produced and validated', () => {
+    expect([...produced].sort()).toEqual(contract.answers().sort());
+    console.log(`${validated} real responses validated against docs/openapi.yaml`);
+  });
+});
+
+describe('docs/openapi.yaml and serverless.yml', () => {
+  it('describe the same routes', () => {
+    expect(contract.routes().sort()).toEqual(declaredRoutes().sort());
+    expect(Object.keys(handlers).sort()).toEqual(contract.routes().sort());
+  });
+});

@@ -1,0 +1,305 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { METRICS_NAMESPACE } from '../../lib/metrics';
+import {
+  condition,
+  decide,
+  packageTemplate,
+  resourcesOf,
+  type Resource,
+  type Template,
+} from '../support/template';
+
+/*
+ * The stack protects its data and can be watched: asserted on the CloudFormation template that
+ * `serverless package` writes (no AWS account needed), for a deployed stage with the default
+ * parameters and with each optional one, and for the local stage.
+ */
+
+const MAIL_FROM = 'no-reply@example.com';
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
+
+/** What each function may do besides writing its own logs: action → resources. */
+const ALLOWED: Record<string, Record<string, string[]>> = {
+  home: {},
+  register: { 'dynamodb:PutItem': ['table'] },
+  login: {
+    'dynamodb:Query': ['table/index/email-index'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+  },
+  logout: {
+    'dynamodb:Query': ['table/index/session_id-index'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+  },
+  profile: {
+    'dynamodb:Query': ['table/index/session_id-index'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+  },
+  resetToken: {
+    'dynamodb:Query': ['table/index/email-index'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+    'ses:SendEmail': ['*'],
+  },
+  updatePassword: {
+    'dynamodb:Query': ['table/index/reset_token-index'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+  },
+};
+const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+function statementsOf(role: Resource): Statement[] {
+  const policies = role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+/** The user table and its indexes by name ('table', 'table/index/<name>'), anything else as is. */
+function resourceName(resource: unknown): string {
+  const json = JSON.stringify(resource);
+  if (json === '{"Fn::GetAtt":["UsersTable","Arn"]}') return 'table';
+  const index = /^\{"Fn::Sub":"\$\{UsersTable\.Arn\}\/index\/([\w-]+)"\}$/u.exec(json);
+  return index ? `table/index/${index[1] ?? ''}` : typeof resource === 'string' ? resource : json;
+}
+
+/** Each Lambda function by its short name (`login`), with its logical id and properties. */
+function functionsOf(template: Template, stage: string): Map<string, [string, Resource]> {
+  return new Map(
+    resourcesOf(template, 'AWS::Lambda::Function').map(([id, fn]) => [
+      String(fn.Properties.FunctionName).replace(`user-auth-${stage}-`, ''),
+      [id, fn],
+    ]),
+  );
+}
+
+function roleOf(template: Template, fn: Resource): [string, Resource] {
+  const [roleId] = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+  const role = template.Resources[roleId];
+  if (role === undefined) throw new Error(`no role ${roleId}`);
+  return [roleId, role];
+}
+
+function alarm(template: Template, id: string): Record<string, unknown> {
+  const resource = template.Resources[id];
+  expect(resource?.Type).toBe('AWS::CloudWatch::Alarm');
+  return resource?.Properties ?? {};
+}
+
+interface MetricId {
+  Namespace: string;
+  MetricName: string;
+  Dimensions: unknown[];
+}
+
+/** The metrics an alarm reads: its own, or the ones its math expression sums. */
+function alarmMetrics(properties: Record<string, unknown>): MetricId[] {
+  const queries = properties.Metrics as { MetricStat?: { Metric: MetricId } }[] | undefined;
+  const metrics =
+    queries === undefined
+      ? [properties as unknown as MetricId]
+      : queries.flatMap((query) => (query.MetricStat ? [query.MetricStat.Metric] : []));
+  return metrics.map(({ Namespace, MetricName, Dimensions }) => ({
+    Namespace,
+    MetricName,
+    Dimensions,
+  }));
+}
+
+const ALARMS = [
+  'FunctionErrorsAlarm',
+  'HttpApi5xxAlarm',
+  'DynamoDbThrottlesAlarm',
+  'FailedLoginsAlarm',
+];
+
+describe('the CloudFormation template of `serverless package`', () => {
+  let prod: Template;
+  let withEmail: Template;
+  let withTopic: Template;
+  let local: Template;
+
+  beforeAll(async () => {
+    [prod, withEmail, withTopic, local] = await Promise.all([
+      packageTemplate('prod', { mailFrom: MAIL_FROM }),
+      packageTemplate('prod', {
+        alarmEmail: 'on-call@example.com',
+        logRetentionDays: '90',
+        failedLoginsAlarmThreshold: '20',
+        failedLoginsAlarmPeriodSeconds: '60',
+      }),
+      packageTemplate('prod', { alarmTopicArn: TOPIC_ARN }),
+      packageTemplate('local'),
+    ]);
+  }, 180_000);
+
+  describe('UsersTable', () => {
+    it('has point-in-time recovery and server-side encryption on every stage', () => {
+      for (const template of [prod, local]) {
+        expect(template.Resources.UsersTable?.Properties).toMatchObject({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+        });
+      }
+    });
+
+    it('is retained and deletion-protected on a deployed stage', () => {
+      const table = prod.Resources.UsersTable;
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      expect(table?.Properties.DeletionProtectionEnabled).toBe(true);
+    });
+
+    it('is neither on the local stage, whose data is thrown away', () => {
+      const table = local.Resources.UsersTable;
+      expect(table).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+      expect(table?.Properties.DeletionProtectionEnabled).toBe(false);
+    });
+  });
+
+  describe('IAM', () => {
+    it('gives each function a role of its own', () => {
+      const functions = functionsOf(prod, 'prod');
+      expect([...functions.keys()].sort()).toEqual(Object.keys(ALLOWED).sort());
+      const roles = [...functions.values()].map(([, fn]) => roleOf(prod, fn)[0]);
+      expect(new Set(roles).size).toBe(functions.size);
+      expect(roles).not.toContain('IamRoleLambdaExecution');
+    });
+
+    it('allows each function only the actions and resources it uses, no wildcard action', () => {
+      const allowed: Record<string, Record<string, string[]>> = {};
+      for (const [name, [, fn]] of functionsOf(prod, 'prod')) {
+        const actions: Record<string, string[]> = {};
+        for (const statement of statementsOf(roleOf(prod, fn)[1])) {
+          expect(statement.Effect).toBe('Allow');
+          for (const action of statement.Action) {
+            expect(action).not.toContain('*');
+            if (LOG_ACTIONS.includes(action)) {
+              // Logs only into the function's own log group.
+              expect(JSON.stringify(statement.Resource)).toContain(
+                `log-group:/aws/lambda/user-auth-prod-${name}:`,
+              );
+              continue;
+            }
+            const resources = [statement.Resource].flat().map(resourceName);
+            actions[action] = [...(actions[action] ?? []), ...resources].sort();
+          }
+        }
+        allowed[name] = actions;
+      }
+      expect(allowed).toEqual(ALLOWED);
+      console.log(`allowed actions per function: ${JSON.stringify(allowed)}`);
+    });
+
+    it('lets resetToken send mail only from the configured sender', () => {
+      const [, fn] = functionsOf(prod, 'prod').get('resetToken') ?? [];
+      if (fn === undefined) throw new Error('no resetToken function');
+      const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
+        s.Action.includes('ses:SendEmail'),
+      );
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    });
+  });
+
+  describe('logs', () => {
+    it('keeps each function log group 30 days by default, or as the parameter says', () => {
+      for (const [template, days] of [
+        [prod, 30],
+        [withEmail, 90],
+      ] as const) {
+        const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+        expect(groups).toHaveLength(Object.keys(ALLOWED).length);
+        for (const [, group] of groups) expect(Number(group.Properties.RetentionInDays)).toBe(days);
+      }
+    });
+  });
+
+  describe('alarms', () => {
+    it('watch the errors of every function', () => {
+      const watched = alarmMetrics(alarm(prod, 'FunctionErrorsAlarm')).map((metric) => {
+        expect(metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+        return metric.Dimensions;
+      });
+      const functions = resourcesOf(prod, 'AWS::Lambda::Function').map(([id]) => [
+        { Name: 'FunctionName', Value: { Ref: id } },
+      ]);
+      expect(watched).toEqual(functions);
+      expect(alarm(prod, 'FunctionErrorsAlarm').Metrics).toContainEqual(
+        expect.objectContaining({ Expression: 'SUM(METRICS())', ReturnData: true }),
+      );
+    });
+
+    it("watch the HTTP API's 5xx answers and DynamoDB's throttled requests on the table", () => {
+      expect(alarmMetrics(alarm(prod, 'HttpApi5xxAlarm'))).toEqual([
+        {
+          Namespace: 'AWS/ApiGateway',
+          MetricName: '5xx',
+          Dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }],
+        },
+      ]);
+      const throttles = alarmMetrics(alarm(prod, 'DynamoDbThrottlesAlarm'));
+      expect(throttles.length).toBeGreaterThan(0);
+      for (const metric of throttles) {
+        expect(metric).toMatchObject({
+          Namespace: 'AWS/DynamoDB',
+          MetricName: 'ThrottledRequests',
+        });
+        expect(metric.Dimensions).toContainEqual({
+          Name: 'TableName',
+          Value: { Ref: 'UsersTable' },
+        });
+      }
+    });
+
+    it("watch failed logins through the service's own metric, at a configurable rate", () => {
+      const metric = {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'login_failed',
+        Dimensions: [
+          { Name: 'service', Value: 'user-auth' },
+          { Name: 'stage', Value: 'prod' },
+        ],
+        Statistic: 'Sum',
+      };
+      expect(alarm(prod, 'FailedLoginsAlarm')).toMatchObject({
+        ...metric,
+        Period: 300,
+        Threshold: 100,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      const tuned = alarm(withEmail, 'FailedLoginsAlarm');
+      expect(tuned).toMatchObject(metric);
+      expect([Number(tuned.Period), Number(tuned.Threshold)]).toEqual([60, 20]);
+    });
+
+    it('notify nobody by default, a new topic mailing alarmEmail, or the topic alarmTopicArn', () => {
+      const actions = (template: Template, id: string) => {
+        const properties = alarm(template, id);
+        return [decide(template, properties.AlarmActions), decide(template, properties.OKActions)];
+      };
+      const topicCreated = (template: Template) =>
+        template.Resources.AlarmTopic !== undefined && condition(template, 'CreateAlarmTopic');
+      for (const id of ALARMS) {
+        expect(actions(prod, id)).toEqual([[], []]);
+        expect(actions(withEmail, id)).toEqual([[{ Ref: 'AlarmTopic' }], [{ Ref: 'AlarmTopic' }]]);
+        expect(actions(withTopic, id)).toEqual([[TOPIC_ARN], [TOPIC_ARN]]);
+      }
+      expect([topicCreated(prod), topicCreated(withEmail), topicCreated(withTopic)]).toEqual([
+        false,
+        true,
+        false,
+      ]);
+      expect(withEmail.Resources.AlarmTopic?.Properties.Subscription).toEqual([
+        { Protocol: 'email', Endpoint: 'on-call@example.com' },
+      ]);
+    });
+  });
+});
