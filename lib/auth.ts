@@ -50,6 +50,11 @@ export interface LoggedIn {
 }
 
 const SESSION_CLEARED: UserChanges = { session_id: null, session_expires_at: null };
+const FAILURES_CLEARED: UserChanges = { failed_logins: 0, locked_until: null };
+
+function hasFailures(user: User): boolean {
+  return user.failed_logins > 0 || user.locked_until !== null;
+}
 
 /** The seed's Auth class: registration, logins, sessions and password resets. */
 export class Auth {
@@ -82,9 +87,15 @@ export class Auth {
     }
   }
 
-  /** Whether the credentials are right. Throws TooManyRequestsError while the account is locked. */
+  /**
+   * Whether the credentials are right. Throws TooManyRequestsError while the account is locked.
+   * A success resets the failure count, as a login does: only consecutive failures lock.
+   */
   async validLogin(email: string, password: string): Promise<boolean> {
-    return (await this.authenticate(email, password)) !== null;
+    const user = await this.authenticate(email, password);
+    if (user === null) return false;
+    if (hasFailures(user)) await this.db.updateUser(user.id, FAILURES_CLEARED);
+    return true;
   }
 
   /** Checks the credentials and starts a session in one go: null when they are wrong. */
@@ -174,8 +185,7 @@ export class Auth {
       reset_token: null,
       reset_expires_at: null,
       ...SESSION_CLEARED,
-      failed_logins: 0,
-      locked_until: null,
+      ...FAILURES_CLEARED,
     };
     try {
       // Conditional on the token still being there: of two resets racing with it, one wins.
@@ -230,12 +240,9 @@ export class Auth {
     const changes: UserChanges = {
       session_id: digestToken(sessionId),
       session_expires_at: this.now() + this.settings.sessionTtlSeconds * 1000,
+      ...(hasFailures(user) && FAILURES_CLEARED),
     };
     const expected: UserFilters = {};
-    if (user.failed_logins > 0 || user.locked_until !== null) {
-      changes.failed_logins = 0;
-      changes.locked_until = null;
-    }
     if (password !== undefined && needsRehash(user.hashed_password, this.settings.bcryptCost)) {
       // Upgrade a hash made at a lower cost, now that we hold the password. Conditional on the
       // hash being unchanged, so a password reset racing with this login is never undone.
