@@ -1,30 +1,13 @@
 // Item 3: the table holds only SHA-256 digests of session ids and reset tokens.
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { InvalidResetTokenError } from '../../lib/auth';
 import { config } from '../../lib/config';
 import { digestToken } from '../../lib/tokens';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
-import { localClient } from '../support/table';
+import { dumpTable as dumpTableOf } from '../support/table-dump';
 
-/** Every item of this file's table, read the way someone holding a dump would see it. */
-async function dumpTable(): Promise<Record<string, unknown>[]> {
-  const client = DynamoDBDocumentClient.from(localClient(inject('dynamodbEndpoint')));
-  try {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await client.send(
-        new ScanCommand({ TableName: config.usersTable, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items;
-  } finally {
-    client.destroy();
-  }
-}
+/** Every item of this file's table. */
+const dumpTable = () => dumpTableOf(inject('dynamodbEndpoint'), config.usersTable);
 
 describe('tokens at rest', () => {
   it('a dump of the table after logins and resets holds no raw session id or reset token', async () => {
