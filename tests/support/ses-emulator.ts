@@ -37,7 +37,10 @@ export async function startSesEmulator(): Promise<SesEmulator> {
       new Promise((resolve, reject) => {
         // Keep-alive connections from the SDK would otherwise hold close() open.
         server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
       }),
   };
 }

@@ -1,4 +1,5 @@
-// Item 7: the HTTP API's route throttling, as the packaged CloudFormation template declares it.
+// The template `serverless package --stage prod` writes: item 7's route throttling on the HTTP
+// API, and the strict settings every deployed stage runs with (items 2, 4 and 6).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -25,12 +26,13 @@ interface Template {
         DefaultRouteSettings?: Throttle;
         RouteSettings?: Record<string, Throttle>;
         RouteKey?: string;
+        Environment?: { Variables: Record<string, string> };
       };
     }
   >;
 }
 
-describe('HTTP API route throttling in the template of a deployed stage', () => {
+describe('the template of a deployed stage', () => {
   let template: Template;
   let directory: string;
 
@@ -95,5 +97,22 @@ describe('HTTP API route throttling in the template of a deployed stage', () => 
       .map(([name]) => name)
       .sort();
     expect(stage?.DependsOn?.slice().sort()).toEqual(routeResources);
+  });
+
+  it('runs every function with the strict settings, whatever the local stage uses', () => {
+    const functions = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions).toHaveLength(7);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment?.Variables).toMatchObject({
+        MIN_PASSWORD_LENGTH: '8',
+        BCRYPT_COST: '12',
+        RESET_DELIVERY: 'email',
+        COOKIE_SECURE: 'true',
+        SES_ENDPOINT: '',
+        DYNAMODB_ENDPOINT: '',
+      });
+    }
   });
 });
