@@ -39,4 +39,29 @@ describe('login timing path', () => {
     expect(forKnown).toEqual([stored]);
     expect(bcrypt.getRounds(stored)).toBe(bcrypt.getRounds(dummyHash(COST)));
   });
+
+  it('counts the failure of a known email while the compare runs, not after it', async () => {
+    // prepare: a compare that stays pending until the test ends it
+    const auth = authWith({ bcryptCost: COST });
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    let finishCompare: (matched: boolean) => void = () => undefined;
+    const pending = new Promise<boolean>((resolve) => {
+      finishCompare = resolve;
+    });
+    // The spy is typed by bcryptjs's last overload (callback style, void); the code awaits it.
+    vi.spyOn(bcrypt, 'compare').mockReturnValue(pending as never);
+    const count = vi.spyOn(db, 'countFailedLogin');
+    // act
+    const attempt = auth.logIn(email, 'a-wrong-password');
+    // assess: the failure count was written while the compare was still pending ...
+    await vi.waitFor(() => {
+      expect(count).toHaveBeenCalledOnce();
+    });
+    expect((await db.findUserBy({ email })).failed_logins).toBe(1);
+    finishCompare(false);
+    // ... and nothing else waits on DynamoDB once the compare has answered.
+    expect(await attempt).toBeNull();
+    expect(count).toHaveBeenCalledOnce();
+  });
 });
