@@ -157,8 +157,9 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
       await call('PUT', '/reset_password', { form: reset });
       await call('GET', '/profile', { sessionId: second });
       sessionOf(await call('POST', '/sessions', { form: { email, password: newPassword } }));
-      for (let i = 0; i < 5; i++)
+      for (let i = 0; i < 5; i++) {
         await call('POST', '/sessions', { form: { email, password: wrong } });
+      }
       const locked = await call('POST', '/sessions', { form: { email, password: newPassword } });
       await raw('/sessions', {
         method: 'POST',
