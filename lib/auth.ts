@@ -50,6 +50,11 @@ export interface LoggedIn {
 }
 
 const SESSION_CLEARED: UserChanges = { session_id: null, session_expires_at: null };
+const FAILURES_CLEARED: UserChanges = { failed_logins: 0, locked_until: null };
+
+function hasFailures(user: User): boolean {
+  return user.failed_logins > 0 || user.locked_until !== null;
+}
 
 /** The seed's Auth class: registration, logins, sessions and password resets. */
 export class Auth {
@@ -82,9 +87,15 @@ export class Auth {
     }
   }
 
-  /** Whether the credentials are right. Throws TooManyRequestsError while the account is locked. */
+  /**
+   * Whether the credentials are right. Throws TooManyRequestsError while the account is locked.
+   * A success resets the failure count, as a login does: only consecutive failures lock.
+   */
   async validLogin(email: string, password: string): Promise<boolean> {
-    return (await this.authenticate(email, password)) !== null;
+    const user = await this.authenticate(email, password);
+    if (user === null) return false;
+    if (hasFailures(user)) await this.db.updateUser(user.id, FAILURES_CLEARED);
+    return true;
   }
 
   /** Checks the credentials and starts a session in one go: null when they are wrong. */
@@ -174,8 +185,7 @@ export class Auth {
       reset_token: null,
       reset_expires_at: null,
       ...SESSION_CLEARED,
-      failed_logins: 0,
-      locked_until: null,
+      ...FAILURES_CLEARED,
     };
     try {
       // Conditional on the token still being there: of two resets racing with it, one wins.
@@ -200,8 +210,15 @@ export class Auth {
       return null;
     }
     this.refuseIfLocked(user);
-    if (await verifyPassword(password, user.hashed_password)) return user;
-    await this.countFailure(user);
+    // The attempt is counted while the hash is compared, not after a failed compare: a wrong
+    // password for a known email then costs one compare, like an unknown email, instead of one
+    // compare plus a write. A success resets the count (the user returned says it has failures).
+    const [matched, failures] = await Promise.all([
+      verifyPassword(password, user.hashed_password),
+      this.db.countFailedLogin(user.id),
+    ]);
+    if (matched) return { ...user, failed_logins: failures };
+    await this.lockIfTooMany(user, failures);
     return null;
   }
 
@@ -211,8 +228,7 @@ export class Auth {
     throw new TooManyRequestsError(Math.ceil((user.locked_until - this.now()) / 1000));
   }
 
-  private async countFailure(user: User): Promise<void> {
-    const failures = await this.db.countFailedLogin(user.id);
+  private async lockIfTooMany(user: User, failures: number): Promise<void> {
     recordAuthEvent('login_failed');
     const { loginMaxFailures, loginLockSeconds, loginLockMaxSeconds } = this.settings;
     if (failures < loginMaxFailures) return;
@@ -230,12 +246,9 @@ export class Auth {
     const changes: UserChanges = {
       session_id: digestToken(sessionId),
       session_expires_at: this.now() + this.settings.sessionTtlSeconds * 1000,
+      ...(hasFailures(user) && FAILURES_CLEARED),
     };
     const expected: UserFilters = {};
-    if (user.failed_logins > 0 || user.locked_until !== null) {
-      changes.failed_logins = 0;
-      changes.locked_until = null;
-    }
     if (password !== undefined && needsRehash(user.hashed_password, this.settings.bcryptCost)) {
       // Upgrade a hash made at a lower cost, now that we hold the password. Conditional on the
       // hash being unchanged, so a password reset racing with this login is never undone.

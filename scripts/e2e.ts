@@ -193,7 +193,8 @@ export async function runE2e(baseUrl: string, mailboxUrl?: string): Promise<void
 async function main(): Promise<void> {
   const baseUrl = process.argv[2] ?? process.env.E2E_BASE_URL ?? 'http://localhost:3000';
   try {
-    await runE2e(baseUrl, process.env.E2E_MAILBOX_URL);
+    // An empty variable counts as unset, as for the other settings.
+    await runE2e(baseUrl, process.env.E2E_MAILBOX_URL || undefined);
   } catch (error) {
     const reason = error instanceof CheckFailed ? error.message : `${baseUrl}: ${String(error)}`;
     console.log(reason);

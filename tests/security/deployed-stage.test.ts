@@ -1,0 +1,118 @@
+// The template `serverless package --stage prod` writes: item 7's route throttling on the HTTP
+// API, and the strict settings every deployed stage runs with (items 2, 4 and 6).
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+
+interface Throttle {
+  ThrottlingRateLimit?: number;
+  ThrottlingBurstLimit?: number;
+}
+
+interface Template {
+  Resources: Record<
+    string,
+    {
+      Type: string;
+      DependsOn?: string[];
+      Properties: {
+        DefaultRouteSettings?: Throttle;
+        RouteSettings?: Record<string, Throttle>;
+        RouteKey?: string;
+        Environment?: { Variables: Record<string, string> };
+      };
+    }
+  >;
+}
+
+describe('the template of a deployed stage', () => {
+  let template: Template;
+  let directory: string;
+
+  beforeAll(async () => {
+    // `serverless package` needs no AWS account: it writes the template and the zips.
+    directory = await mkdtemp(join(tmpdir(), 'user-auth-package-'));
+    await run(
+      join(root, 'node_modules', '.bin', 'serverless'),
+      ['package', '--stage', 'prod', '--package', directory],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          SLS_TELEMETRY_DISABLED: '1',
+          SLS_NOTIFICATIONS_MODE: 'off',
+          // Packaging deletes its build folder when done: not the one a running service uses.
+          ESBUILD_WORK_FOLDER: join('.esbuild', `package-${randomUUID()}`),
+        },
+        timeout: 120_000,
+      },
+    );
+    const text = await readFile(
+      join(directory, 'cloudformation-template-update-stack.json'),
+      'utf8',
+    );
+    template = JSON.parse(text) as Template;
+  }, 150_000);
+
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const stages = () =>
+    Object.values(template.Resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Stage');
+  const routeKeys = () =>
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::ApiGatewayV2::Route')
+      .map((r) => r.Properties.RouteKey);
+
+  it('limits every route of the one stage', () => {
+    expect(stages()).toHaveLength(1);
+    const [stage] = stages();
+    expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: 100,
+      ThrottlingBurstLimit: 200,
+    });
+  });
+
+  it('limits the routes that spend a bcrypt compare or send a mail more strictly', () => {
+    const [stage] = stages();
+    const defaults = stage?.Properties.DefaultRouteSettings ?? {};
+    const strict = stage?.Properties.RouteSettings ?? {};
+    expect(Object.keys(strict).sort()).toEqual(['POST /reset_password', 'POST /sessions']);
+    for (const [routeKey, limits] of Object.entries(strict)) {
+      // Each names a route that exists, and the stage is created after it (else CloudFormation fails).
+      expect(routeKeys()).toContain(routeKey);
+      expect(limits.ThrottlingRateLimit).toBeLessThan(defaults.ThrottlingRateLimit ?? 0);
+      expect(limits.ThrottlingBurstLimit).toBeLessThan(defaults.ThrottlingBurstLimit ?? 0);
+    }
+    const routeResources = Object.entries(template.Resources)
+      .filter(([, r]) => strict[r.Properties.RouteKey ?? ''] !== undefined)
+      .map(([name]) => name)
+      .sort();
+    expect(stage?.DependsOn?.slice().sort()).toEqual(routeResources);
+  });
+
+  it('runs every function with the strict settings, whatever the local stage uses', () => {
+    const functions = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions).toHaveLength(7);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment?.Variables).toMatchObject({
+        MIN_PASSWORD_LENGTH: '8',
+        BCRYPT_COST: '12',
+        RESET_DELIVERY: 'email',
+        COOKIE_SECURE: 'true',
+        SES_ENDPOINT: '',
+        DYNAMODB_ENDPOINT: '',
+      });
+    }
+  });
+});

@@ -1,0 +1,149 @@
+// Item 9 in process, with the token in the body (delivery `response`): every answer of every
+// route, errors included, carries the two headers, and nothing logged holds a secret.
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HttpResponse } from '../../lib/http/response';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
+import { BCRYPT_HASH, Secrets } from '../support/secrets';
+
+// Before lib/config is imported (imports are hoisted): log everything, metrics included.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = 'DEBUG';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+});
+
+const { handler: home } = await import('../../handlers/home');
+const { handler: register } = await import('../../handlers/register');
+const { handler: login } = await import('../../handlers/login');
+const { handler: logout } = await import('../../handlers/logout');
+const { handler: profile } = await import('../../handlers/profile');
+const { handler: resetToken } = await import('../../handlers/reset-token');
+const { handler: updatePassword } = await import('../../handlers/update-password');
+const { errorResponse } = await import('../../lib/http/handler');
+const { documentClient } = await import('../../lib/dynamo');
+const { db } = await import('../../lib/services');
+const { freshEmail, strongPassword } = await import('../support/auth');
+
+type Handler = typeof home;
+
+const ROUTES: Record<string, Handler> = {
+  'GET /': home,
+  'POST /users': register,
+  'POST /sessions': login,
+  'DELETE /sessions': logout,
+  'GET /profile': profile,
+  'POST /reset_password': resetToken,
+  'PUT /reset_password': updatePassword,
+};
+
+describe('headers and logs, in process', () => {
+  let printed = '';
+  const responses: HttpResponse[] = [];
+
+  /** Calls the route's handler as API Gateway would, keeping the answer. */
+  async function call(routeKey: string, options: EventOptions = {}): Promise<HttpResponse> {
+    const [method = '', path = ''] = routeKey.split(' ');
+    const route = ROUTES[routeKey];
+    if (route === undefined) throw new Error(`no route ${routeKey}`);
+    const response = await route(httpEvent(method, path, options));
+    responses.push(response);
+    return response;
+  }
+
+  beforeAll(() => {
+    // Everything the service writes, whatever writes it (the logger, metrics, console).
+    const capture = (chunk: string | Uint8Array) => {
+      printed += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  });
+
+  afterAll(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('a whole flow, its errors, and a storage outage: headers on every answer, no secret in any log', async () => {
+    // prepare
+    const secrets = new Secrets();
+    const email = freshEmail();
+    const [password, newPassword, wrong] = [strongPassword(), strongPassword(), strongPassword()];
+    secrets.add(password, newPassword, wrong);
+    const cookieFor = (response: HttpResponse) => {
+      const id = sessionCookieOf(response);
+      secrets.add(id);
+      return [`session_id=${id ?? ''}`];
+    };
+
+    // act: the seed's flow with the token in the body, and the errors of each route
+    await call('GET /');
+    await call('POST /users', { form: { email, password } });
+    await call('POST /users', { json: { email, password } });
+    await call('POST /users', { form: { email: 'bad', password } });
+    await call('POST /users', { form: { email: freshEmail(), password: 'é'.repeat(37) } });
+    await call('POST /users', {
+      body: `{"email":"${email}","password":"${password}"`,
+      contentType: 'application/json',
+    });
+    await call('POST /users', { body: password, contentType: 'text/plain' });
+    await call('POST /users', { form: { email, password: 'x'.repeat(9000) } });
+    await call('POST /sessions', { form: { email, password: wrong }, base64: true });
+    const first = cookieFor(await call('POST /sessions', { form: { email, password } }));
+    await call('GET /profile', { cookies: first });
+    await call('DELETE /sessions', { cookies: first });
+    await call('GET /profile', { cookies: first });
+    await call('DELETE /sessions', { cookies: first });
+    const second = cookieFor(await call('POST /sessions', { json: { email, password } }));
+    const asked = await call('POST /reset_password', { form: { email } });
+    const token = (JSON.parse(asked.body ?? '{}') as { reset_token?: string }).reset_token;
+    secrets.add(token);
+    await call('POST /reset_password', { form: { email: freshEmail() } });
+    const reset = { email, reset_token: token ?? '', new_password: newPassword };
+    await call('PUT /reset_password', { form: { ...reset, email: freshEmail() } });
+    await call('PUT /reset_password', { form: reset });
+    await call('PUT /reset_password', { form: reset });
+    await call('GET /profile', { cookies: second });
+    cookieFor(await call('POST /sessions', { form: { email, password: newPassword } }));
+    for (let i = 0; i < 6; i++) await call('POST /sessions', { form: { email, password: wrong } });
+    secrets.add((await db.findUserBy({ email })).hashed_password);
+    // DynamoDB throttling every call (a fault DynamoDB Local cannot produce): 503 on each route.
+    const outage = mockClient(documentClient);
+    outage.onAnyCommand().rejects(
+      Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ThrottlingException',
+        $fault: 'client',
+      }),
+    );
+    try {
+      await call('POST /users', { form: { email: freshEmail(), password } });
+      await call('POST /sessions', { form: { email, password } });
+      await call('DELETE /sessions', { cookies: second });
+      await call('GET /profile', { cookies: second });
+      await call('POST /reset_password', { form: { email } });
+      await call('PUT /reset_password', { form: reset });
+    } finally {
+      outage.restore();
+    }
+    // A bug: the fixed 500 answer.
+    responses.push(errorResponse(new Error('a bug'), 'request-id'));
+
+    // assess: the flow went as planned ...
+    expect(responses.map((r) => r.statusCode)).toEqual([
+      200, 200, 400, 400, 400, 400, 415, 413, 401, 200, 200, 302, 403, 403, 200, 200, 403, 403, 200,
+      403, 403, 200, 401, 401, 401, 401, 401, 429, 503, 503, 503, 503, 503, 503, 500,
+    ]);
+    // ... every answer of every route carries the two headers ...
+    for (const response of responses) {
+      expect(response.headers).toMatchObject({
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+    }
+    // ... and the logs, which did record each request, hold no secret and no hash.
+    expect(secrets.size).toBeGreaterThanOrEqual(8);
+    expect(printed.match(/"message":"request"/gu)?.length).toBe(responses.length - 1);
+    expect(secrets.foundIn(printed)).toEqual([]);
+    expect(printed).not.toMatch(BCRYPT_HASH);
+  });
+});

@@ -1,0 +1,67 @@
+// Item 8, the code path: an unknown email spends one bcrypt compare, against the dummy hash, as a
+// wrong password for a known email does. (The times themselves are measured by `npm run bench`.)
+import bcrypt from 'bcryptjs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dummyHash } from '../../lib/passwords';
+import { db } from '../../lib/services';
+import { authWith, freshEmail, strongPassword } from '../support/auth';
+
+const COST = 5;
+
+describe('login timing path', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('the dummy hash is a well-formed hash at the configured cost that no password matches', async () => {
+    for (const cost of [4, 10, 12]) expect(bcrypt.getRounds(dummyHash(cost))).toBe(cost);
+    expect(dummyHash(COST)).toHaveLength(60);
+    for (const password of ['', 'password', strongPassword()]) {
+      expect(await bcrypt.compare(password, dummyHash(COST))).toBe(false);
+    }
+  });
+
+  it('an unknown email and a wrong password each spend exactly one compare at the same cost', async () => {
+    // prepare
+    const auth = authWith({ bcryptCost: COST });
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    const stored = (await db.findUserBy({ email })).hashed_password;
+    const compare = vi.spyOn(bcrypt, 'compare');
+    // act
+    expect(await auth.logIn(freshEmail(), 'a-wrong-password')).toBeNull();
+    const forUnknown = compare.mock.calls.map(([, hash]) => hash);
+    compare.mockClear();
+    expect(await auth.logIn(email, 'a-wrong-password')).toBeNull();
+    const forKnown = compare.mock.calls.map(([, hash]) => hash);
+    // assess
+    expect(forUnknown).toEqual([dummyHash(COST)]);
+    expect(forKnown).toEqual([stored]);
+    expect(bcrypt.getRounds(stored)).toBe(bcrypt.getRounds(dummyHash(COST)));
+  });
+
+  it('counts the failure of a known email while the compare runs, not after it', async () => {
+    // prepare: a compare that stays pending until the test ends it
+    const auth = authWith({ bcryptCost: COST });
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    let finishCompare: (matched: boolean) => void = () => undefined;
+    const pending = new Promise<boolean>((resolve) => {
+      finishCompare = resolve;
+    });
+    // The spy is typed by bcryptjs's last overload (callback style, void); the code awaits it.
+    vi.spyOn(bcrypt, 'compare').mockReturnValue(pending as never);
+    const count = vi.spyOn(db, 'countFailedLogin');
+    // act
+    const attempt = auth.logIn(email, 'a-wrong-password');
+    // assess: the failure count was written while the compare was still pending ...
+    await vi.waitFor(() => {
+      expect(count).toHaveBeenCalledOnce();
+    });
+    expect((await db.findUserBy({ email })).failed_logins).toBe(1);
+    finishCompare(false);
+    // ... and nothing else waits on DynamoDB once the compare has answered.
+    expect(await attempt).toBeNull();
+    expect(count).toHaveBeenCalledOnce();
+  });
+});

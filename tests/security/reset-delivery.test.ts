@@ -1,0 +1,112 @@
+// Item 6 in process: where the reset token goes, chosen by RESET_DELIVERY.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnknownEmailError } from '../../lib/auth';
+import { ConfigError, loadConfig } from '../../lib/config';
+import { ServiceUnavailableError } from '../../lib/errors';
+import { SesMailer } from '../../lib/mailer';
+import { PasswordResets, RESET_MAIL_SENT } from '../../lib/password-resets';
+import { freePort } from '../../scripts/dynamodb-local';
+import { authWith, freshEmail, strongPassword } from '../support/auth';
+import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
+
+const MAIL_FROM = 'no-reply@example.com';
+const RESET_URL = 'https://app.example.com/reset';
+
+describe('reset delivery setting', () => {
+  it('defaults to email, which needs a sender', () => {
+    expect(() => loadConfig({})).toThrow(
+      new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"'),
+    );
+    expect(loadConfig({ MAIL_FROM }).resetDelivery).toBe('email');
+    expect(loadConfig({ RESET_DELIVERY: 'response' }).resetDelivery).toBe('response');
+    expect(() => loadConfig({ RESET_DELIVERY: 'sms', MAIL_FROM })).toThrow(ConfigError);
+  });
+});
+
+describe('delivery `response` (the seed contract, the local default)', () => {
+  it('gives the token in the answer and refuses an unknown email', async () => {
+    const auth = authWith();
+    const resets = new PasswordResets(auth, 'response', {
+      sendResetToken: () => Promise.reject(new Error('no mail in response mode')),
+    });
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    const answer = await resets.request(email);
+    expect(answer).toEqual({ email, reset_token: expect.any(String) as unknown });
+    const token = (answer as { reset_token: string }).reset_token;
+    await expect(auth.updatePassword(token, strongPassword(), email)).resolves.toBeDefined();
+    await expect(resets.request(freshEmail())).rejects.toBeInstanceOf(UnknownEmailError);
+  });
+});
+
+describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
+  let ses: SesEmulator;
+  let resets: PasswordResets;
+  const auth = authWith();
+
+  beforeAll(async () => {
+    ses = await startSesEmulator();
+    const mailer = new SesMailer({
+      region: 'us-east-1',
+      sesEndpoint: ses.endpoint,
+      mailFrom: MAIL_FROM,
+      resetUrl: RESET_URL,
+    });
+    resets = new PasswordResets(auth, 'email', mailer);
+  });
+
+  afterAll(async () => {
+    await ses.stop();
+  });
+
+  it('answers the same for an email before and after it is registered, mailing only the registered one', async () => {
+    // prepare
+    const email = freshEmail();
+    // act
+    const unregistered = await resets.request(email);
+    const mailsBefore = await ses.mailsTo(email);
+    await auth.registerUser(email, strongPassword());
+    const registered = await resets.request(` ${email.toUpperCase()}`);
+    // assess
+    expect(JSON.stringify(registered)).toBe(JSON.stringify(unregistered));
+    expect(registered).toEqual({ email, message: RESET_MAIL_SENT });
+    expect(mailsBefore).toEqual([]);
+    expect(await ses.mailsTo(email)).toHaveLength(1);
+  });
+
+  it('mails the token, and a link carrying it, from the configured sender; the token resets once', async () => {
+    // prepare
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    // act
+    await resets.request(email);
+    // assess
+    const [mail] = await ses.mailsTo(email);
+    expect(mail).toMatchObject({ from: MAIL_FROM, subject: 'Reset your password' });
+    const text = mail?.body.text ?? '';
+    const token = /Reset token: (\S+)/u.exec(text)?.[1] ?? '';
+    const link = new URL(/Or follow this link: (\S+)/u.exec(text)?.[1] ?? 'about:blank');
+    expect(`${link.origin}${link.pathname}`).toBe(RESET_URL);
+    expect(Object.fromEntries(link.searchParams)).toEqual({ email, reset_token: token });
+    const newPassword = strongPassword();
+    await auth.updatePassword(token, newPassword, email);
+    expect(await auth.validLogin(email, newPassword)).toBe(true);
+    await expect(auth.updatePassword(token, strongPassword(), email)).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+
+  it('an unreachable SES is a 503 to retry, never a silent success', async () => {
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    const nowhere = new SesMailer({
+      region: 'us-east-1',
+      sesEndpoint: `http://127.0.0.1:${await freePort()}`,
+      mailFrom: MAIL_FROM,
+      resetUrl: undefined,
+    });
+    await expect(new PasswordResets(auth, 'email', nowhere).request(email)).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
+  });
+});

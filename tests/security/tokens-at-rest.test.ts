@@ -1,0 +1,62 @@
+// Item 3: the table holds only SHA-256 digests of session ids and reset tokens.
+import { describe, expect, inject, it } from 'vitest';
+import { InvalidResetTokenError } from '../../lib/auth';
+import { config } from '../../lib/config';
+import { digestToken } from '../../lib/tokens';
+import { authWith, freshEmail, strongPassword } from '../support/auth';
+import { dumpTable as dumpTableOf } from '../support/table-dump';
+
+/** Every item of this file's table. */
+const dumpTable = () => dumpTableOf(inject('dynamodbEndpoint'), config.usersTable);
+
+describe('tokens at rest', () => {
+  it('a dump of the table after logins and resets holds no raw session id or reset token', async () => {
+    // prepare: users with live sessions, pending reset tokens, and a completed reset
+    const auth = authWith();
+    const secrets: string[] = [];
+    const live: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const email = freshEmail();
+      const password = strongPassword();
+      await auth.registerUser(email, password);
+      const first = await auth.logIn(email, password);
+      const second = await auth.logIn(email, password);
+      const usedToken = await auth.getResetPasswordToken(email);
+      const newPassword = strongPassword();
+      await auth.updatePassword(usedToken, newPassword, email);
+      const session = await auth.logIn(email, newPassword);
+      const pendingToken = await auth.getResetPasswordToken(email);
+      for (const loggedIn of [first, second, session]) {
+        if (loggedIn !== null) secrets.push(loggedIn.sessionId);
+      }
+      secrets.push(usedToken, pendingToken);
+      if (session !== null) live.push(session.sessionId);
+      live.push(pendingToken);
+    }
+    // act
+    const dump = JSON.stringify(await dumpTable());
+    // assess: no raw value, in any attribute of any item; the live ones are there as digests
+    expect(secrets).toHaveLength(15);
+    expect(secrets.filter((secret) => dump.includes(secret))).toEqual([]);
+    expect(live.filter((secret) => !dump.includes(digestToken(secret)))).toEqual([]);
+  });
+
+  it('the digests in a dump open no session and reset no password', async () => {
+    // prepare
+    const auth = authWith();
+    const email = freshEmail();
+    const password = strongPassword();
+    await auth.registerUser(email, password);
+    await auth.logIn(email, password);
+    await auth.getResetPasswordToken(email);
+    const item = (await dumpTable()).find((i) => i.email === email);
+    // act + assess
+    expect(typeof item?.session_id).toBe('string');
+    expect(typeof item?.reset_token).toBe('string');
+    expect(await auth.getUserFromSessionId(item?.session_id as string)).toBeNull();
+    await expect(
+      auth.updatePassword(item?.reset_token as string, strongPassword(), email),
+    ).rejects.toBeInstanceOf(InvalidResetTokenError);
+    expect(await auth.validLogin(email, password)).toBe(true);
+  });
+});
