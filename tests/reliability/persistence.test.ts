@@ -43,7 +43,9 @@ describe('npm start with DYNAMODB_DATA_DIR', () => {
     await service.stop();
     expect(readdirSync(dataDir).length).toBeGreaterThan(0);
     // act
+    const restarting = performance.now();
     service = await startLocalService({ DYNAMODB_DATA_DIR: dataDir });
+    const restartSeconds = (performance.now() - restarting) / 1000;
     const profile = await fetch(`${service.baseUrl}/profile`, { headers: { cookie } });
     const relogin = await post('/sessions', { email, password });
     const updated = await post(
@@ -58,5 +60,10 @@ describe('npm start with DYNAMODB_DATA_DIR', () => {
     expect(relogin.status).toBe(200);
     expect(updated.status).toBe(200);
     expect(again.status).toBe(400); // the email is still taken: its guard item survived too
+    console.log(
+      `[reliability] persistence: restarted in ${restartSeconds.toFixed(1)} s; then profile ` +
+        `${profile.status}, login ${relogin.status}, reset ${updated.status}, ` +
+        `re-registration ${again.status}`,
+    );
   }, 180_000);
 });
