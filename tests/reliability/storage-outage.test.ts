@@ -1,10 +1,10 @@
 /**
  * DynamoDB unreachable: the handlers run against a DynamoDB Local of this file's own, with its
  * data on disk, which the test stops and starts again under them. The SDK settings are the
- * deployed defaults (DYNAMODB_TIMEOUT_MS 1000, DYNAMODB_MAX_ATTEMPTS 3).
+ * deployed defaults (DYNAMODB_TIMEOUT_MS 1000, DYNAMODB_MAX_ATTEMPTS 3). Endpoints that hang or
+ * throttle are in sdk-retries.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,50 +160,6 @@ describe('DynamoDB Local stopped under running handlers', () => {
     console.log(
       `[reliability] DynamoDB Local back after ${((ready - restarting) / 1000).toFixed(1)} s; ` +
         `first login answered ${Math.round(recovered - ready)} ms after it was ready`,
-    );
-  });
-});
-
-describe('DynamoDB accepting connections and never answering', () => {
-  let server: Server;
-  const sockets = new Set<Socket>();
-
-  beforeAll(async () => {
-    server = createServer((socket) => {
-      sockets.add(socket); // held open, never answered
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  });
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  });
-
-  it('a call gives up within the bound after its timeouts and attempts', async () => {
-    // prepare: a store built the way lib/services builds it, over the silent endpoint
-    const { config } = await import('../../lib/config');
-    const { createDocumentClient } = await import('../../lib/dynamo');
-    const { DB } = await import('../../lib/db');
-    const address = server.address();
-    const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const client = createDocumentClient({ ...config, dynamodbEndpoint: endpoint });
-    const db = new DB(table, client);
-    // act
-    const started = performance.now();
-    const failure: unknown = await db.findUserBy({ email }).catch((error: unknown) => error);
-    const ms = Math.round(performance.now() - started);
-    client.destroy();
-    // assess
-    expect(failure).toBeInstanceOf(ServiceUnavailableError);
-    const cause = (failure as ServiceUnavailableError).cause as {
-      name: string;
-      $metadata: { attempts: number };
-    };
-    expect(cause.$metadata.attempts).toBe(config.dynamodbMaxAttempts);
-    expect(ms).toBeLessThan(ANSWER_BOUND_MS);
-    console.log(
-      `[reliability] silent endpoint: ${cause.name} after ${cause.$metadata.attempts} attempts in ${ms} ms`,
     );
   });
 });
