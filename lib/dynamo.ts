@@ -12,7 +12,7 @@ type ClientSettings = Pick<
  * wait without limit, which would hold a Lambda until its own timeout when DynamoDB is unreachable.
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes
  * and keeps waiting, so an endpoint that accepts connections and never answers held every call
- * until the Lambda was killed (tests/reliability/storage-outage.test.ts).
+ * until the Lambda was killed (tests/reliability/sdk-retries.test.ts).
  */
 export function createDocumentClient(settings: ClientSettings): DynamoDBDocumentClient {
   const local = settings.dynamodbEndpoint !== undefined;

@@ -4,12 +4,13 @@
  * raw client, not through lib/db.
  */
 import { inject, beforeAll, describe, expect, it } from 'vitest';
+import { config } from '../../lib/config';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { loadRoutes, type Routes } from '../support/routes';
 import { itemsForEmail } from '../support/table-contents';
 
 const endpoint = inject('dynamodbEndpoint');
-const table = process.env.USERS_TABLE ?? '';
+const table = config.usersTable;
 const PASSWORD = 'correct horse battery staple';
 let routes: Routes;
 let counter = 0;
