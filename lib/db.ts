@@ -9,9 +9,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { v4 as uuidv4 } from 'uuid';
 import { documentClient } from './dynamo';
-import { toStorageError } from './storage-errors';
+import { isCancelledFor, toStorageError } from './storage-errors';
 import { emailGuardId, INDEX_BY_ATTRIBUTE, isIndexedAttribute } from './table';
 import { isUserAttribute, type User, type UserAttribute } from './user';
 
@@ -45,6 +46,12 @@ export type UserChanges = Partial<Omit<User, 'id'>>;
 
 // Attributes every user item has: removing them would corrupt the user.
 const REQUIRED: ReadonlySet<UserAttribute> = new Set(['id', 'email', 'hashed_password']);
+
+// How often a transaction cancelled by a conflict with another one is sent. Two registrations of
+// one email racing on AWS conflict on the guard item; sent again, the loser meets the winner's
+// guard and gets "email already registered" instead of a 503.
+const TRANSACTION_ATTEMPTS = 3;
+const CONFLICT = new Set(['TransactionConflict']);
 
 // Which lookup findUserBy prefers when several filters are given: the table key, then the GSIs.
 const LOOKUP_ORDER: readonly UserAttribute[] = ['id', 'email', 'session_id', 'reset_token'];
@@ -185,7 +192,7 @@ export class DB {
       ],
     });
     try {
-      await guarded(this.client.send(put));
+      await guarded(this.transact(put));
     } catch (error) {
       if (conditionFailedAt(error, 1)) throw new DuplicateEmailError(`email already registered`);
       throw error;
@@ -265,6 +272,19 @@ export class DB {
         throw new NoResultFound(`no user with id ${userId}`);
       }
       throw error;
+    }
+  }
+
+  /** Sends a transaction, again after a short random pause when it lost a conflict. */
+  private async transact(write: TransactWriteCommand) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client.send(write);
+      } catch (error) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isCancelledFor(error, CONFLICT)) throw error;
+        // Jittered, so that the transactions that collided do not collide again in step.
+        await sleep(10 + Math.random() * 40);
+      }
     }
   }
 
@@ -357,7 +377,7 @@ export class DB {
       ],
     });
     try {
-      await guarded(this.client.send(write));
+      await guarded(this.transact(write));
     } catch (error) {
       if (conditionFailedAt(error, 2)) throw new DuplicateEmailError('email already registered');
       if (conditionFailedAt(error, 0))

@@ -10,6 +10,9 @@ type ClientSettings = Pick<
 /**
  * The DynamoDB document client. Timeouts and attempts are set deliberately: the SDK's defaults
  * wait without limit, which would hold a Lambda until its own timeout when DynamoDB is unreachable.
+ * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes
+ * and keeps waiting, so an endpoint that accepts connections and never answers held every call
+ * until the Lambda was killed (tests/reliability/sdk-retries.test.ts).
  */
 export function createDocumentClient(settings: ClientSettings): DynamoDBDocumentClient {
   const local = settings.dynamodbEndpoint !== undefined;
@@ -19,6 +22,7 @@ export function createDocumentClient(settings: ClientSettings): DynamoDBDocument
     requestHandler: {
       connectionTimeout: settings.dynamodbTimeoutMs,
       requestTimeout: settings.dynamodbTimeoutMs,
+      throwOnRequestTimeout: true,
     },
     ...(local && {
       endpoint: settings.dynamodbEndpoint,

@@ -9,10 +9,32 @@ const THROTTLING = new Set([
   'TransactionConflictException',
 ]);
 
+// Why DynamoDB may cancel a transaction that would go through if sent again: another write was
+// touching one of its items, or the table was throttled. Not the caller's mistake.
+const RETRYABLE_CANCELLATIONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+]);
+
+/** Whether the error is a cancelled transaction with one of the given reasons. */
+export function isCancelledFor(error: unknown, reasons: ReadonlySet<string>): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, CancellationReasons } = error as {
+    name?: unknown;
+    CancellationReasons?: { Code?: string }[];
+  };
+  return (
+    name === 'TransactionCanceledException' &&
+    (CancellationReasons ?? []).some((reason) => reasons.has(reason.Code ?? ''))
+  );
+}
+
 function isClientMistake(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, $fault } = error as { name?: unknown; $fault?: unknown };
-  return $fault === 'client' && !(typeof name === 'string' && THROTTLING.has(name));
+  if (typeof name === 'string' && THROTTLING.has(name)) return false;
+  return $fault === 'client' && !isCancelledFor(error, RETRYABLE_CANCELLATIONS);
 }
 
 /**
