@@ -4,8 +4,9 @@ import { BadRequestError } from './errors';
 // the only real check of an address is a mail that reaches it.
 const MAX_EMAIL_LENGTH = 254;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u;
+// Control characters, and lone UTF-16 surrogates (possible in JSON, "\ud800"), which are no text.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/u;
+const NOT_TEXT = /[\u0000-\u001f\u007f]|\p{Surrogate}/u;
 
 export class InvalidEmailError extends BadRequestError {
   constructor() {
@@ -19,11 +20,7 @@ export class InvalidEmailError extends BadRequestError {
  */
 export function normaliseEmail(raw: string): string {
   const email = raw.trim().toLowerCase();
-  if (
-    email.length > MAX_EMAIL_LENGTH ||
-    CONTROL_CHARACTERS.test(email) ||
-    !EMAIL_PATTERN.test(email)
-  ) {
+  if (email.length > MAX_EMAIL_LENGTH || NOT_TEXT.test(email) || !EMAIL_PATTERN.test(email)) {
     throw new InvalidEmailError();
   }
   return email;

@@ -16,6 +16,7 @@ describe('normaliseEmail', () => {
       'a b@example.com',
       'a@b@c.io',
       'bob@example.com\u0000',
+      'b\ud800b@example.com',
       `${'a'.repeat(250)}@example.com`,
     ];
     for (const email of invalid) expect(() => normaliseEmail(email)).toThrow(InvalidEmailError);
