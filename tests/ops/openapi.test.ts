@@ -3,18 +3,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler as home } from '../../handlers/home';
-import { handler as login } from '../../handlers/login';
-import { handler as logout } from '../../handlers/logout';
-import { handler as profile } from '../../handlers/profile';
-import { handler as register } from '../../handlers/register';
-import { handler as resetToken } from '../../handlers/reset-token';
-import { handler as updatePassword } from '../../handlers/update-password';
 import { config } from '../../lib/config';
 import type { LambdaHandler } from '../../lib/http/handler';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { OpenApiContract } from '../support/openapi';
+import { BODY_ROUTE_KEYS, loadRoutes, STORAGE_ROUTE_KEYS } from '../support/routes';
 import { declaredRoutes } from '../support/serverless-yml';
 
 /*
@@ -26,15 +20,7 @@ import { declaredRoutes } from '../support/serverless-yml';
 
 const contract = new OpenApiContract();
 
-const handlers: Record<string, LambdaHandler> = {
-  'GET /': home,
-  'POST /users': register,
-  'POST /sessions': login,
-  'DELETE /sessions': logout,
-  'GET /profile': profile,
-  'POST /reset_password': resetToken,
-  'PUT /reset_password': updatePassword,
-};
+const handlers: Record<string, LambdaHandler> = await loadRoutes();
 
 const produced = new Set<string>();
 let validated = 0;
@@ -89,14 +75,6 @@ async function loggedIn() {
   if (sessionId === undefined) throw new Error('no session cookie');
   return { ...user, cookies: [`session_id=${sessionId}`] };
 }
-
-const BODY_ROUTES = [
-  'POST /users',
-  'POST /sessions',
-  'POST /reset_password',
-  'PUT /reset_password',
-];
-const STORAGE_ROUTES = Object.keys(handlers).filter((route) => route !== 'GET /');
 
 /** A body every route reads, complete, so that only storage can fail. */
 function completeBody(): EventOptions {
@@ -160,7 +138,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect((await call('PUT /reset_password', { form: { email } })).statusCode).toBe(400);
   });
 
-  it.each(BODY_ROUTES)(
+  it.each(BODY_ROUTE_KEYS)(
     '%s refuses a body over MAX_BODY_BYTES (413) and other types (415)',
     async (route) => {
       const huge = { email: 'x'.repeat(config.maxBodyBytes) };
@@ -185,7 +163,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       dynamodb.restore();
     });
 
-    it.each(STORAGE_ROUTES)(
+    it.each(STORAGE_ROUTE_KEYS)(
       '%s answers 503 with Retry-After when it is throttled',
       async (route) => {
         dynamodb.onAnyCommand().rejects(
@@ -200,7 +178,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       },
     );
 
-    it.each(STORAGE_ROUTES)(
+    it.each(STORAGE_ROUTE_KEYS)(
       '%s answers a bare 500 when a request is refused (a bug)',
       async (route) => {
         dynamodb.onAnyCommand().rejects(

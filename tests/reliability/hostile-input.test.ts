@@ -11,7 +11,14 @@ import { config } from '../../lib/config';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { hostileEvent, hostileRequest, hostileText, type FieldSources } from '../support/hostile';
-import { loadRoutes, methodAndPath, type RouteKey, type Routes } from '../support/routes';
+import {
+  BODY_ROUTE_KEYS,
+  loadRoutes,
+  methodAndPath,
+  ROUTE_KEYS,
+  type RouteKey,
+  type Routes,
+} from '../support/routes';
 import { snapshotTable } from '../support/table-contents';
 
 // Runs per property (one property per route); FUZZ_RUNS raises it for a longer search.
@@ -23,23 +30,6 @@ const PASSWORD = 'correct horse battery staple';
 
 let routes: Routes;
 let sources: FieldSources;
-
-// GET /profile before DELETE /sessions: a hostile logout may end the real session.
-const ROUTES: RouteKey[] = [
-  'GET /',
-  'POST /users',
-  'POST /sessions',
-  'GET /profile',
-  'DELETE /sessions',
-  'POST /reset_password',
-  'PUT /reset_password',
-];
-const BODY_ROUTES: RouteKey[] = [
-  'POST /users',
-  'POST /sessions',
-  'POST /reset_password',
-  'PUT /reset_password',
-];
 
 type Items = Record<string, AttributeValue>[];
 
@@ -84,7 +74,7 @@ beforeAll(async () => {
 });
 
 describe('hostile input', () => {
-  it.each(ROUTES)(
+  it.each(ROUTE_KEYS)(
     '%s: every answer is 2xx/3xx/4xx, errors are JSON, rejections change nothing',
     async (route) => {
       let before = await snapshotTable(endpoint, table);
@@ -110,7 +100,7 @@ describe('hostile input', () => {
     },
   );
 
-  it.each(BODY_ROUTES)('%s: any body over MAX_BODY_BYTES gets 413', async (route) => {
+  it.each(BODY_ROUTE_KEYS)('%s: any body over MAX_BODY_BYTES gets 413', async (route) => {
     const [method, path] = methodAndPath(route);
     const before = await snapshotTable(endpoint, table);
     await fc.assert(

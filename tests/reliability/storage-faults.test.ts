@@ -26,8 +26,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { config } from '../../lib/config';
 import { createDocumentClient, documentClient } from '../../lib/dynamo';
 import { emailGuardId } from '../../lib/table';
-import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
-import { loadRoutes, methodAndPath, type RouteKey, type Routes } from '../support/routes';
+import { httpEvent, sessionCookieOf } from '../support/events';
+import {
+  loadRoutes,
+  methodAndPath,
+  requestReachingStorage,
+  STORAGE_ROUTE_KEYS,
+  type LiveAccount,
+  type RouteKey,
+  type Routes,
+} from '../support/routes';
 import { localClient } from '../support/table';
 import { itemsForEmail, snapshotTable } from '../support/table-contents';
 
@@ -72,49 +80,21 @@ function passThrough(): void {
 }
 
 let routes: Routes;
-let sessionId: string;
-let resetToken: string;
-
-// Each route with a request that reaches DynamoDB: a live session, a real email, a live token.
-function requestFor(route: RouteKey): EventOptions {
-  switch (route) {
-    case 'POST /users':
-      return { form: { email: `new-${Date.now()}@example.com`, password: PASSWORD } };
-    case 'POST /sessions':
-      return { form: { email, password: PASSWORD } };
-    case 'GET /profile':
-    case 'DELETE /sessions':
-      return { cookies: [`session_id=${sessionId}`] };
-    case 'POST /reset_password':
-      return { form: { email } };
-    case 'PUT /reset_password':
-      return { form: { email, reset_token: resetToken, new_password: 'another good password' } };
-    case 'GET /':
-      return {};
-  }
-}
+const account: LiveAccount = { email, password: PASSWORD, sessionId: '', resetToken: '' };
 
 async function call(route: RouteKey) {
   const [method, path] = methodAndPath(route);
-  return routes[route](httpEvent(method, path, requestFor(route)));
+  const request = requestReachingStorage(route, account, `new-${Date.now()}@example.com`);
+  return routes[route](httpEvent(method, path, request));
 }
-
-const STORAGE_ROUTES: RouteKey[] = [
-  'POST /users',
-  'POST /sessions',
-  'GET /profile',
-  'DELETE /sessions',
-  'POST /reset_password',
-  'PUT /reset_password',
-];
 
 beforeAll(async () => {
   passThrough();
   routes = await loadRoutes();
   await routes['POST /users'](httpEvent('POST', '/users', { form: { email, password: PASSWORD } }));
-  sessionId = sessionCookieOf(await call('POST /sessions')) ?? '';
+  account.sessionId = sessionCookieOf(await call('POST /sessions')) ?? '';
   const reset = await call('POST /reset_password');
-  resetToken = (JSON.parse(reset.body ?? '') as { reset_token: string }).reset_token;
+  account.resetToken = (JSON.parse(reset.body ?? '') as { reset_token: string }).reset_token;
 });
 
 afterEach(() => {
@@ -127,7 +107,7 @@ afterAll(() => {
 });
 
 describe.each(Object.entries(FAULTS))('DynamoDB answering %s', (_, fault) => {
-  it.each(STORAGE_ROUTES)('%s answers a JSON 503', async (route) => {
+  it.each(STORAGE_ROUTE_KEYS)('%s answers a JSON 503', async (route) => {
     // prepare: every command fails
     mock.onAnyCommand().callsFake(() => Promise.reject(fault()));
     // act
@@ -144,7 +124,7 @@ describe.each(Object.entries(FAULTS))('DynamoDB answering %s', (_, fault) => {
   });
 
   // The routes that read the user first and then write (registration only writes).
-  it.each(STORAGE_ROUTES.filter((r) => r !== 'GET /profile' && r !== 'POST /users'))(
+  it.each(STORAGE_ROUTE_KEYS.filter((r) => r !== 'GET /profile' && r !== 'POST /users'))(
     '%s answers a 503 when its reads succeed and its write fails',
     async (route) => {
       // prepare: reads go through, so the route gets as far as its write
@@ -223,10 +203,10 @@ describe('after the faults stop', () => {
       httpEvent('POST', '/users', { form: { email: registration, password: PASSWORD } }),
     );
     const login = await call('POST /sessions');
-    sessionId = sessionCookieOf(login) ?? '';
+    account.sessionId = sessionCookieOf(login) ?? '';
     const shown = await call('GET /profile');
     const reset = await call('POST /reset_password');
-    resetToken = (JSON.parse(reset.body ?? '') as { reset_token: string }).reset_token;
+    account.resetToken = (JSON.parse(reset.body ?? '') as { reset_token: string }).reset_token;
     const updated = await call('PUT /reset_password');
     // assess
     expect([registered, login, shown, reset, updated].map((a) => a.statusCode)).toEqual([

@@ -10,8 +10,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../lib/errors';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../scripts/dynamodb-local';
-import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
-import { loadRoutes, methodAndPath, type RouteKey, type Routes } from '../support/routes';
+import { httpEvent, sessionCookieOf } from '../support/events';
+import {
+  loadRoutes,
+  methodAndPath,
+  requestReachingStorage,
+  ROUTE_KEYS,
+  type LiveAccount,
+  type RouteKey,
+  type Routes,
+} from '../support/routes';
 import { createUsersTable } from '../support/table';
 import { itemsForEmail } from '../support/table-contents';
 
@@ -26,43 +34,15 @@ let dataDir: string;
 let dynamodb: DynamoDbLocal;
 let port: number;
 let routes: Routes;
-let sessionId: string;
-let resetToken: string;
-
-function requestFor(route: RouteKey, registration: string): EventOptions {
-  switch (route) {
-    case 'POST /users':
-      return { form: { email: registration, password: PASSWORD } };
-    case 'POST /sessions':
-      return { form: { email, password: PASSWORD } };
-    case 'GET /profile':
-    case 'DELETE /sessions':
-      return { cookies: [`session_id=${sessionId}`] };
-    case 'POST /reset_password':
-      return { form: { email } };
-    case 'PUT /reset_password':
-      return { form: { email, reset_token: resetToken, new_password: 'a new good password' } };
-    case 'GET /':
-      return {};
-  }
-}
+const account: LiveAccount = { email, password: PASSWORD, sessionId: '', resetToken: '' };
 
 async function timed(route: RouteKey, registration: string) {
   const [method, path] = methodAndPath(route);
   const started = performance.now();
-  const answer = await routes[route](httpEvent(method, path, requestFor(route, registration)));
+  const request = requestReachingStorage(route, account, registration);
+  const answer = await routes[route](httpEvent(method, path, request));
   return { route, answer, ms: Math.round(performance.now() - started) };
 }
-
-const ROUTES: RouteKey[] = [
-  'GET /',
-  'POST /users',
-  'POST /sessions',
-  'GET /profile',
-  'DELETE /sessions',
-  'POST /reset_password',
-  'PUT /reset_password',
-];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'outage-dynamodb-'));
@@ -74,15 +54,21 @@ beforeAll(async () => {
   process.env.USERS_TABLE = table;
   routes = await loadRoutes();
   // prepare: a user with a live session and a reset token, stored before the outage
-  await routes['POST /users'](httpEvent('POST', '/users', requestFor('POST /users', email)));
+  await routes['POST /users'](
+    httpEvent('POST', '/users', requestReachingStorage('POST /users', account, email)),
+  );
   const login = await routes['POST /sessions'](
-    httpEvent('POST', '/sessions', requestFor('POST /sessions', email)),
+    httpEvent('POST', '/sessions', requestReachingStorage('POST /sessions', account, email)),
   );
-  sessionId = sessionCookieOf(login) ?? '';
+  account.sessionId = sessionCookieOf(login) ?? '';
   const reset = await routes['POST /reset_password'](
-    httpEvent('POST', '/reset_password', requestFor('POST /reset_password', email)),
+    httpEvent(
+      'POST',
+      '/reset_password',
+      requestReachingStorage('POST /reset_password', account, email),
+    ),
   );
-  resetToken = (JSON.parse(reset.body ?? '') as { reset_token: string }).reset_token;
+  account.resetToken = (JSON.parse(reset.body ?? '') as { reset_token: string }).reset_token;
 });
 
 afterAll(async () => {
@@ -98,7 +84,7 @@ describe('DynamoDB Local stopped under running handlers', () => {
     await dynamodb.stop();
     // act: one route after the other, so each time is the route's own
     const results = [];
-    for (const route of ROUTES) results.push(await timed(route, registration));
+    for (const route of ROUTE_KEYS) results.push(await timed(route, registration));
     // assess
     for (const { route, answer, ms } of results) {
       expect(answer.statusCode, route).toBe(route === 'GET /' ? 200 : 503);
@@ -134,12 +120,12 @@ describe('DynamoDB Local stopped under running handlers', () => {
     dynamodb = await startDynamoDbLocal({ port, dataDir });
     const ready = performance.now();
     const login = await routes['POST /sessions'](
-      httpEvent('POST', '/sessions', requestFor('POST /sessions', email)),
+      httpEvent('POST', '/sessions', requestReachingStorage('POST /sessions', account, email)),
     );
     const recovered = performance.now();
-    sessionId = sessionCookieOf(login) ?? '';
+    account.sessionId = sessionCookieOf(login) ?? '';
     const after = [];
-    for (const route of ROUTES.filter((r) => r !== 'POST /sessions')) {
+    for (const route of ROUTE_KEYS.filter((r) => r !== 'POST /sessions')) {
       after.push(await timed(route, registration));
     }
     // assess: the user stored before the outage is there; the registration tried during it

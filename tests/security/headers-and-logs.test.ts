@@ -2,6 +2,7 @@
 // route, errors included, carries the two headers, and nothing logged holds a secret.
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LambdaHandler } from '../../lib/http/handler';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { BCRYPT_HASH, Secrets } from '../support/secrets';
@@ -12,29 +13,13 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 });
 
-const { handler: home } = await import('../../handlers/home');
-const { handler: register } = await import('../../handlers/register');
-const { handler: login } = await import('../../handlers/login');
-const { handler: logout } = await import('../../handlers/logout');
-const { handler: profile } = await import('../../handlers/profile');
-const { handler: resetToken } = await import('../../handlers/reset-token');
-const { handler: updatePassword } = await import('../../handlers/update-password');
 const { errorResponse } = await import('../../lib/http/handler');
 const { documentClient } = await import('../../lib/dynamo');
 const { db } = await import('../../lib/services');
 const { freshEmail, strongPassword } = await import('../support/auth');
+const { loadRoutes } = await import('../support/routes');
 
-type Handler = typeof home;
-
-const ROUTES: Record<string, Handler> = {
-  'GET /': home,
-  'POST /users': register,
-  'POST /sessions': login,
-  'DELETE /sessions': logout,
-  'GET /profile': profile,
-  'POST /reset_password': resetToken,
-  'PUT /reset_password': updatePassword,
-};
+const ROUTES: Record<string, LambdaHandler> = await loadRoutes();
 
 describe('headers and logs, in process', () => {
   let printed = '';
