@@ -15,10 +15,15 @@ interface TableProperties {
   GlobalSecondaryIndexes: CreateTableCommand['input']['GlobalSecondaryIndexes'];
 }
 
+/** serverless.yml as data (variables like `${sls:stage}` stay unresolved text). */
+export function serverlessConfig(): unknown {
+  const text = readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8');
+  return parse(text, { customTags: cloudFormationTags });
+}
+
 /** The users table exactly as serverless.yml declares it, so tests and deployments agree. */
 export function declaredTable(): TableProperties {
-  const text = readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8');
-  const template = parse(text, { customTags: cloudFormationTags }) as {
+  const template = serverlessConfig() as {
     resources: { Resources: { UsersTable: { Properties: TableProperties } } };
   };
   return template.resources.Resources.UsersTable.Properties;
