@@ -1,11 +1,13 @@
 /**
- * Bundle sizes and cold-start module init, both ways: the AWS SDK bundled, or left external and
- * taken from the Lambda runtime (nodejs22.x ships SDK v3). Each function is built with esbuild
- * using the options serverless.yml gives serverless-esbuild, and its init is timed as a fresh
- * `node` process requiring the built file, as the Lambda runtime does at a cold start.
+ * Bundle sizes and cold-start module init with the AWS SDK left external and taken from the Lambda
+ * runtime (nodejs22.x ships SDK v3), or bundled (from its CommonJS or its ES module builds). Each
+ * function is built with esbuild using the other options serverless.yml gives serverless-esbuild,
+ * and its init is timed as a fresh `node` process requiring the built file, as the Lambda runtime
+ * does at a cold start.
  */
 import { execFile } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
@@ -14,9 +16,6 @@ import { median } from './stats';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
-// Inside the checkout, so that an external `@aws-sdk/*` resolves from node_modules, standing in
-// for the runtime's copy in /var/runtime/node_modules.
-const outRoot = join(root, '.esbuild', 'bench');
 
 export interface SdkVariant {
   name: string;
@@ -79,7 +78,7 @@ export function deployedVariant(): SdkVariant | undefined {
   );
 }
 
-async function buildFunction(fn: string, handler: string, variant: SdkVariant) {
+async function buildFunction(outRoot: string, fn: string, handler: string, variant: SdkVariant) {
   const settings = declared().custom.esbuild;
   const outfile = join(outRoot, variant.slug, `${fn}.js`);
   await build({
@@ -108,6 +107,9 @@ const PROBE =
 function lambdaEnv(): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
+    // As on Lambda, where NODE_PATH includes /var/runtime/node_modules: an external `@aws-sdk/*`
+    // resolves from there (here, from our node_modules).
+    NODE_PATH: join(root, 'node_modules'),
     NODE_OPTIONS: declared().provider.environment.NODE_OPTIONS ?? '',
     AWS_REGION: 'us-east-1',
     STAGE: 'bench',
@@ -123,22 +125,28 @@ async function initTime(bundle: string): Promise<number> {
 }
 
 /**
- * Builds every function both ways and times `runs` cold inits of each. The runs are interleaved
+ * Builds every function each way and times `runs` cold inits of each. The runs are interleaved
  * (each round visits every bundle once) so that noise from other work on the machine falls on
  * all of them alike.
  */
 export async function measureBundles(runs: number): Promise<BundleFigures[]> {
-  rmSync(outRoot, { recursive: true, force: true });
-  const figures: (BundleFigures & { outfile: string })[] = [];
-  for (const [fn, { handler }] of Object.entries(declared().functions)) {
-    for (const variant of SDK_VARIANTS) {
-      figures.push({ fn, variant, initMs: [], ...(await buildFunction(fn, handler, variant)) });
+  // Outside the checkout, where serverless-esbuild (npm start, the e2e test) may clear .esbuild/.
+  const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  try {
+    const figures: (BundleFigures & { outfile: string })[] = [];
+    for (const [fn, { handler }] of Object.entries(declared().functions)) {
+      for (const variant of SDK_VARIANTS) {
+        const built = await buildFunction(outRoot, fn, handler, variant);
+        figures.push({ fn, variant, initMs: [], ...built });
+      }
     }
+    for (let round = 0; round < runs; round++) {
+      for (const figure of figures) figure.initMs.push(await initTime(figure.outfile));
+    }
+    return figures;
+  } finally {
+    rmSync(outRoot, { recursive: true, force: true });
   }
-  for (let round = 0; round < runs; round++) {
-    for (const figure of figures) figure.initMs.push(await initTime(figure.outfile));
-  }
-  return figures;
 }
 
 export function medianInit(figure: BundleFigures): number {
