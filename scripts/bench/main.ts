@@ -142,8 +142,8 @@ async function inProcess(bcryptCost: string): Promise<string[]> {
     password: count('BENCH_PASSWORD_ITERATIONS', 30),
   };
   const { dynamodb, table: usersTable } = await startStorage();
+  const restoreEnv = setServiceEnv(dynamodb.endpoint, usersTable, { bcryptCost });
   try {
-    setServiceEnv(dynamodb.endpoint, usersTable, { bcryptCost });
     const service = await loadService();
     const bench = new RouteBench(service, new CapacityRecorder(service.documentClient));
     const routes = await bench.run(iterations);
@@ -157,6 +157,7 @@ async function inProcess(bcryptCost: string): Promise<string[]> {
       timingTable(timing),
     ];
   } finally {
+    restoreEnv();
     await dynamodb.stop();
   }
 }

@@ -26,8 +26,12 @@ export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: 
  * The deployed defaults, except: the reset token in the body (mail would need SES), logs and
  * metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
  */
-export function setServiceEnv(endpoint: string, table: string, settings: BenchSettings): void {
-  Object.assign(process.env, {
+export function setServiceEnv(
+  endpoint: string,
+  table: string,
+  settings: BenchSettings,
+): () => void {
+  const values: Record<string, string> = {
     STAGE: 'bench',
     AWS_REGION: 'us-east-1',
     USERS_TABLE: table,
@@ -36,8 +40,16 @@ export function setServiceEnv(endpoint: string, table: string, settings: BenchSe
     RESET_DELIVERY: 'response',
     LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
+  };
+  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, values);
+  // Restored afterwards, so that `npm start` in HTTP mode runs with the caller's settings.
+  return () => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
+  };
 }
 
 export async function loadService() {
