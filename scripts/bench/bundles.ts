@@ -1,0 +1,154 @@
+/**
+ * Bundle sizes and cold-start module init with the AWS SDK left external and taken from the Lambda
+ * runtime (nodejs22.x ships SDK v3), or bundled (from its CommonJS or its ES module builds). Each
+ * function is built with esbuild using the other options serverless.yml gives serverless-esbuild,
+ * and its init is timed as a fresh `node` process requiring the built file, as the Lambda runtime
+ * does at a cold start.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build, type BuildOptions } from 'esbuild';
+import { serverlessYml } from '../../tests/support/serverless-yml';
+import { median } from './stats';
+
+const run = promisify(execFile);
+const root = join(__dirname, '..', '..');
+
+export interface SdkVariant {
+  name: string;
+  slug: string;
+  external: string[];
+  /** esbuild's default for node is `main` first: the SDK's CommonJS builds, which do not shake. */
+  mainFields?: string[];
+}
+
+export const SDK_VARIANTS: readonly SdkVariant[] = [
+  { name: 'SDK from the runtime', slug: 'runtime-sdk', external: ['@aws-sdk/*'] },
+  { name: 'SDK bundled', slug: 'bundled-sdk', external: [] },
+  {
+    name: 'SDK bundled from its ES modules',
+    slug: 'bundled-sdk-esm',
+    external: [],
+    mainFields: ['module', 'main'],
+  },
+];
+
+interface EsbuildSettings {
+  bundle?: boolean;
+  minify?: boolean;
+  sourcemap?: BuildOptions['sourcemap'];
+  sourcesContent?: boolean;
+  target?: string;
+  platform?: BuildOptions['platform'];
+  format?: BuildOptions['format'];
+  mainFields?: string[];
+  exclude?: string[];
+}
+
+interface Declared {
+  functions: Record<string, { handler: string }>;
+  custom: { esbuild: EsbuildSettings };
+  provider: { environment: { NODE_OPTIONS?: string } };
+}
+
+export interface BundleFigures {
+  fn: string;
+  variant: SdkVariant;
+  jsBytes: number;
+  mapBytes: number;
+  initMs: number[];
+}
+
+function declared(): Declared {
+  return serverlessYml() as unknown as Declared;
+}
+
+function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The variant serverless.yml packages, if it is one of these. */
+export function deployedVariant(): SdkVariant | undefined {
+  const { exclude, mainFields } = declared().custom.esbuild;
+  return SDK_VARIANTS.find(
+    (v) => sameList(v.external, exclude) && sameList(v.mainFields, mainFields),
+  );
+}
+
+async function buildFunction(outRoot: string, fn: string, handler: string, variant: SdkVariant) {
+  const settings = declared().custom.esbuild;
+  const outfile = join(outRoot, variant.slug, `${fn}.js`);
+  await build({
+    entryPoints: [join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`)],
+    outfile,
+    bundle: settings.bundle ?? true,
+    minify: settings.minify ?? false,
+    sourcemap: settings.sourcemap ?? false,
+    sourcesContent: settings.sourcesContent ?? true,
+    target: settings.target ?? 'node22',
+    platform: settings.platform ?? 'node',
+    format: settings.format ?? 'cjs',
+    external: variant.external,
+    ...(variant.mainFields && { mainFields: variant.mainFields }),
+    logLevel: 'error',
+  });
+  const mapBytes = settings.sourcemap ? statSync(`${outfile}.map`).size : 0;
+  return { outfile, jsBytes: statSync(outfile).size, mapBytes };
+}
+
+// Timed inside the child, around the require alone: Node's own start-up is not the bundle's.
+const PROBE =
+  'const t = performance.now(); require(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+
+/** The environment of a deployed function, as far as module init reads it. */
+function lambdaEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    // As on Lambda, where NODE_PATH includes /var/runtime/node_modules: an external `@aws-sdk/*`
+    // resolves from there (here, from our node_modules).
+    NODE_PATH: join(root, 'node_modules'),
+    NODE_OPTIONS: declared().provider.environment.NODE_OPTIONS ?? '',
+    AWS_REGION: 'us-east-1',
+    STAGE: 'bench',
+    RESET_DELIVERY: 'email',
+    MAIL_FROM: 'bench@example.com',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+async function initTime(bundle: string): Promise<number> {
+  const { stdout } = await run(process.execPath, ['-e', PROBE, bundle], { env: lambdaEnv() });
+  return Number(stdout);
+}
+
+/**
+ * Builds every function each way and times `runs` cold inits of each. The runs are interleaved
+ * (each round visits every bundle once) so that noise from other work on the machine falls on
+ * all of them alike.
+ */
+export async function measureBundles(runs: number): Promise<BundleFigures[]> {
+  // Outside the checkout, where serverless-esbuild (npm start, the e2e test) may clear .esbuild/.
+  const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+  try {
+    const figures: (BundleFigures & { outfile: string })[] = [];
+    for (const [fn, { handler }] of Object.entries(declared().functions)) {
+      for (const variant of SDK_VARIANTS) {
+        const built = await buildFunction(outRoot, fn, handler, variant);
+        figures.push({ fn, variant, initMs: [], ...built });
+      }
+    }
+    for (let round = 0; round < runs; round++) {
+      for (const figure of figures) figure.initMs.push(await initTime(figure.outfile));
+    }
+    return figures;
+  } finally {
+    rmSync(outRoot, { recursive: true, force: true });
+  }
+}
+
+export function medianInit(figure: BundleFigures): number {
+  return median(figure.initMs);
+}

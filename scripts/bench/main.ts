@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: the performance figures of issue 4 (and issue 3's login timing), printed as
+ * markdown tables ready for docs/BENCHMARKS.md.
+ *
+ *   npm run bench                     in-process routes vs floors, DynamoDB use, bundles, init
+ *   npm run bench -- --http           also drives `npm start` over HTTP with autocannon
+ *   BCRYPT_COST=4 npm run bench       a quick run (the figures are quoted at 12, the default)
+ *
+ * Iterations: BENCH_ITERATIONS (storage routes, 300), BENCH_PASSWORD_ITERATIONS (30),
+ * BENCH_TIMING_ITERATIONS (login timing, 60), BENCH_INIT_RUNS (cold inits per bundle, 15),
+ * BENCH_HTTP_SECONDS (10 per HTTP scenario, after a 3-second warm-up).
+ */
+import { cpus, loadavg } from 'node:os';
+import { measureBundles, medianInit, deployedVariant, SDK_VARIANTS } from './bundles';
+import { CapacityRecorder, type DynamoCall } from './capacity';
+import { runHttp, type HttpFigures } from './http';
+import { RouteBench, type PairFigures, type RouteFigures } from './routes';
+import { loadService, setServiceEnv, startStorage } from './service';
+import { kb, median, ms, percentiles, table } from './stats';
+
+const INIT_TARGET_MS = 60;
+const BUNDLE_TARGET_BYTES = 250 * 1024;
+const TIMING_TARGET_PERCENT = 5;
+
+function count(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'MISSED';
+}
+
+function routeTable(figures: RouteFigures[]): string {
+  return table(
+    ['route', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'floor', 'floor p50 ms', 'route/floor', 'target'],
+    figures.map((f) => {
+      const p = percentiles(f.routeMs);
+      const floor = median(f.floorMs);
+      const ratio = p.p50 / floor;
+      const target =
+        f.target === null ? '' : `≤ ${f.target.toFixed(2)}: ${verdict(ratio <= f.target)}`;
+      return [
+        `\`${f.route}\``,
+        String(f.routeMs.length),
+        ms(p.p50),
+        ms(p.p95),
+        ms(p.p99),
+        f.floor ?? 'none',
+        ms(floor),
+        f.floor === null ? '' : ratio.toFixed(3),
+        target,
+      ];
+    }),
+  );
+}
+
+function sum(calls: DynamoCall[], pick: (c: DynamoCall) => number | null): string {
+  if (calls.some((c) => pick(c) === null)) return 'not reported';
+  return String(calls.reduce((total, c) => total + (pick(c) ?? 0), 0));
+}
+
+function dynamoTable(figures: RouteFigures[]): string {
+  return table(
+    ['route', 'DynamoDB calls', 'items read', 'items written', 'capacity units'],
+    figures.map((f) => [
+      `\`${f.route}\``,
+      f.calls.map((c) => c.operation).join(', ') || 'none',
+      sum(f.calls, (c) => c.itemsRead),
+      sum(f.calls, (c) => c.itemsWritten),
+      sum(f.calls, (c) => c.capacityUnits),
+    ]),
+  );
+}
+
+function timingTable(figures: PairFigures): string {
+  const known = median(figures.aMs);
+  const unknown = median(figures.bMs);
+  const difference = (Math.abs(known - unknown) / Math.min(known, unknown)) * 100;
+  return table(
+    ['login (401)', 'n', 'p50 ms'],
+    [
+      ['known email, wrong password', String(figures.aMs.length), ms(known)],
+      ['unknown email', String(figures.bMs.length), ms(unknown)],
+      [
+        'difference',
+        '',
+        `${difference.toFixed(1)} % (target < ${TIMING_TARGET_PERCENT} %: ${verdict(difference < TIMING_TARGET_PERCENT)})`,
+      ],
+    ],
+  );
+}
+
+async function bundleTable(runs: number): Promise<string> {
+  const figures = await measureBundles(runs);
+  const deployed = deployedVariant();
+  const functions = [...new Set(figures.map((f) => f.fn))];
+  const header = ['function'];
+  for (const v of SDK_VARIANTS) {
+    const mark = v === deployed ? ' (deployed)' : '';
+    header.push(`${v.name}${mark}: .js KB`, '.map KB', 'init p50 ms');
+  }
+  header.push(`targets (deployed: ≤ ${kb(BUNDLE_TARGET_BYTES)} KB, ≤ ${INIT_TARGET_MS} ms)`);
+  const rows = functions.map((fn) => {
+    const row = [fn];
+    for (const v of SDK_VARIANTS) {
+      const f = figures.find((x) => x.fn === fn && x.variant === v);
+      if (f === undefined) throw new Error(`no figures for ${fn}`);
+      row.push(kb(f.jsBytes), kb(f.mapBytes), ms(medianInit(f)));
+    }
+    const d = figures.find((x) => x.fn === fn && x.variant === deployed);
+    row.push(
+      d === undefined
+        ? 'serverless.yml packages none of these'
+        : `size ${verdict(d.jsBytes <= BUNDLE_TARGET_BYTES)}, init ${verdict(medianInit(d) <= INIT_TARGET_MS)}`,
+    );
+    return row;
+  });
+  return table(header, rows);
+}
+
+function httpTable(figures: HttpFigures[]): string {
+  return table(
+    ['scenario', 'connections', 'seconds', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'unexpected'],
+    figures.map((f) => [
+      f.scenario,
+      String(f.connections),
+      String(f.seconds),
+      f.requestsPerSecond.toFixed(1),
+      ms(f.p50),
+      ms(f.p99),
+      String(f.requests),
+      String(f.unexpected),
+    ]),
+  );
+}
+
+async function inProcess(bcryptCost: string): Promise<string[]> {
+  const iterations = {
+    storage: count('BENCH_ITERATIONS', 300),
+    password: count('BENCH_PASSWORD_ITERATIONS', 30),
+  };
+  const { dynamodb, table: usersTable } = await startStorage();
+  const restoreEnv = setServiceEnv(dynamodb.endpoint, usersTable, { bcryptCost });
+  try {
+    const service = await loadService();
+    const bench = new RouteBench(service, new CapacityRecorder(service.documentClient));
+    const routes = await bench.run(iterations);
+    const timing = await bench.loginTiming(count('BENCH_TIMING_ITERATIONS', 60));
+    return [
+      '### Routes in-process against their floors (p50 ratio)',
+      routeTable(routes),
+      '### DynamoDB work per request (one call of each route)',
+      dynamoTable(routes),
+      '### Login timing: known email with a wrong password vs unknown email',
+      timingTable(timing),
+    ];
+  } finally {
+    restoreEnv();
+    await dynamodb.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  // The SDK's notice that its 2027 releases need Node 22 (Lambda runs 22): noise in the table.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const http = process.argv.includes('--http');
+  const bcryptCost = process.env.BCRYPT_COST ?? '12';
+  const [load1] = loadavg();
+  console.log(
+    `npm run bench${http ? ' -- --http' : ''}: ${new Date().toISOString()}, Node ${process.version}, ` +
+      `${cpus().length} CPUs, load ${load1?.toFixed(2)}, BCRYPT_COST=${bcryptCost}\n`,
+  );
+  const sections = await inProcess(bcryptCost);
+  const runs = count('BENCH_INIT_RUNS', 15);
+  sections.push(`### Bundles and cold-start module init (median of ${runs} fresh processes)`);
+  sections.push(await bundleTable(runs));
+  if (http) {
+    sections.push('### Over HTTP (npm start, serverless-offline, autocannon on loopback)');
+    sections.push(httpTable(await runHttp(bcryptCost, count('BENCH_HTTP_SECONDS', 10))));
+  }
+  console.log(sections.join('\n\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
