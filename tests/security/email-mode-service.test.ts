@@ -10,7 +10,7 @@ import { freshEmail, strongPassword } from '../support/auth';
 import { startLocalService, type LocalService } from '../support/local-service';
 import { BCRYPT_HASH, Secrets } from '../support/secrets';
 import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
-import { dumpTable } from '../support/table-dump';
+import { dumpTable } from '../support/table-contents';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');

@@ -4,7 +4,7 @@ import { InvalidResetTokenError } from '../../lib/auth';
 import { config } from '../../lib/config';
 import { digestToken } from '../../lib/tokens';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
-import { dumpTable as dumpTableOf } from '../support/table-dump';
+import { dumpTable as dumpTableOf } from '../support/table-contents';
 
 /** Every item of this file's table. */
 const dumpTable = () => dumpTableOf(inject('dynamodbEndpoint'), config.usersTable);

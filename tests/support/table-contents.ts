@@ -1,5 +1,6 @@
 import { GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { emailGuardId, INDEX_BY_ATTRIBUTE } from '../../lib/table';
 import { localClient } from './table';
 
@@ -26,6 +27,14 @@ export async function snapshotTable(endpoint: string, tableName: string): Promis
   } finally {
     client.destroy();
   }
+}
+
+/** Every item of a table as plain values, the way someone holding a dump of it would see it. */
+export async function dumpTable(
+  endpoint: string,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
+  return (await snapshotTable(endpoint, tableName)).map((item) => unmarshall(item));
 }
 
 export interface EmailItems {
