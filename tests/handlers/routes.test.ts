@@ -9,9 +9,9 @@ import { handler as resetToken } from '../../handlers/reset-token';
 import { handler as updatePassword } from '../../handlers/update-password';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { invoke } from '../support/invoke';
+import { freshEmail } from '../support/auth';
 
 const password = 'correct horse battery';
-const freshEmail = () => `user-${randomUUID()}@example.com`;
 
 async function registered(email = freshEmail()): Promise<string> {
   const answer = await invoke(register, httpEvent('POST', '/users', { form: { email, password } }));

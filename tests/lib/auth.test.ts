@@ -10,11 +10,11 @@ import {
 import { config } from '../../lib/config';
 import { DB } from '../../lib/db';
 import { digestToken } from '../../lib/tokens';
+import { freshEmail } from '../support/auth';
 
 const db = new DB(config.usersTable);
 const auth = new Auth(db, { ...config, bcryptCost: 4, minPasswordLength: 8 });
 const password = 'correct horse battery';
-const freshEmail = () => `user-${randomUUID()}@example.com`;
 
 describe('Auth.hashPassword', () => {
   it('returns a salted bcrypt hash that verifies the password', async () => {

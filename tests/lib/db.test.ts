@@ -12,9 +12,9 @@ import {
 } from '../../lib/db';
 import { documentClient } from '../../lib/dynamo';
 import { emailGuardId } from '../../lib/table';
+import { freshEmail } from '../support/auth';
 
 const db = new DB(config.usersTable);
-const freshEmail = () => `user-${randomUUID()}@example.com`;
 
 async function emailIndexIds(email: string): Promise<string[]> {
   const { Items = [] } = await documentClient.send(

@@ -8,13 +8,12 @@ import { config } from '../../lib/config';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { loadRoutes, type Routes } from '../support/routes';
 import { itemsForEmail } from '../support/table-contents';
+import { freshEmail } from '../support/auth';
 
 const endpoint = inject('dynamodbEndpoint');
 const table = config.usersTable;
 const PASSWORD = 'correct horse battery staple';
 let routes: Routes;
-let counter = 0;
-const freshEmail = () => `race${++counter}-${Date.now()}@example.com`;
 
 function countStatuses(responses: readonly { statusCode: number }[]): Record<number, number> {
   const counts: Record<number, number> = {};
