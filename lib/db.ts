@@ -52,6 +52,7 @@ const REQUIRED: ReadonlySet<UserAttribute> = new Set(['id', 'email', 'hashed_pas
 // guard and gets "email already registered" instead of a 503.
 const TRANSACTION_ATTEMPTS = 3;
 const CONFLICT = new Set(['TransactionConflict']);
+const CONDITION_FAILED = new Set(['ConditionalCheckFailed']);
 
 // Which lookup findUserBy prefers when several filters are given: the table key, then the GSIs.
 const LOOKUP_ORDER: readonly UserAttribute[] = ['id', 'email', 'session_id', 'reset_token'];
@@ -61,13 +62,9 @@ async function guarded<T>(operation: Promise<T>): Promise<T> {
     return await operation;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw error;
-    if (error instanceof TransactionCanceledException && hasConditionFailure(error)) throw error;
+    if (isCancelledFor(error, CONDITION_FAILED)) throw error;
     throw toStorageError(error);
   }
-}
-
-function hasConditionFailure(error: TransactionCanceledException): boolean {
-  return (error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
 }
 
 function conditionFailedAt(error: unknown, index: number): boolean {
