@@ -3,11 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // One DynamoDB Local for the whole run; each test file gets its own table (setup/table.ts).
+    // One DynamoDB Local for the whole run; each test file gets its own table (support/app.ts).
     globalSetup: ['tests/setup/dynamodb.ts'],
-    setupFiles: ['tests/setup/table.ts'],
-    // The settings the handlers read at import: the strict deployed defaults, except a cheap
-    // bcrypt cost (the cost does not change behaviour, only time) and the token in the body.
+    // A valid environment for the `handler` each handler module composes when imported. Tests
+    // build the handlers they call from plain objects instead (tests/support/app.ts). Services
+    // the tests start inherit it too: quiet logs, no metrics, a cheap bcrypt cost.
     env: {
       STAGE: 'test',
       LOG_LEVEL: 'SILENT',

@@ -1,7 +1,11 @@
-import { httpHandler } from '../lib/http/handler';
+import { defineRoute, lambdaHandler } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
 
 /** GET / */
-export const handler = httpHandler('GET /', () =>
-  Promise.resolve(json(200, { message: 'Bienvenue' })),
-);
+export const route = defineRoute({
+  key: 'GET /',
+  services: () => ({}),
+  handle: () => () => Promise.resolve(json(200, { message: 'Bienvenue' })),
+});
+
+export const handler = lambdaHandler(process.env, route);

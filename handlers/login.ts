@@ -1,19 +1,24 @@
-import { config } from '../lib/config';
-import { UnauthorizedError } from '../lib/errors';
+import { loginServices } from '../lib/auth/logins';
 import { sessionCookie } from '../lib/http/cookies';
-import { httpHandler } from '../lib/http/handler';
 import { readFields } from '../lib/http/fields';
+import { defineRoute, lambdaHandler } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
-import { auth } from '../lib/services';
 
 /** POST /sessions */
-export const handler = httpHandler('POST /sessions', async (event) => {
-  const { email, password } = readFields(event, ['email', 'password']);
-  const session = await auth.logIn(email, password);
-  if (session === null) throw new UnauthorizedError();
-  return json(
-    200,
-    { email: session.user.email, message: 'logged in' },
-    { cookies: [sessionCookie(session.sessionId, config)] },
-  );
+export const route = defineRoute({
+  key: 'POST /sessions',
+  services: loginServices,
+  handle:
+    ({ logins, config }) =>
+    async (event) => {
+      const { email, password } = readFields(event, ['email', 'password'], config.maxBodyBytes);
+      const { user, sessionId } = await logins.logIn(email, password);
+      return json(
+        200,
+        { email: user.email, message: 'logged in' },
+        { cookies: [sessionCookie(sessionId, config)] },
+      );
+    },
 });
+
+export const handler = lambdaHandler(process.env, route);

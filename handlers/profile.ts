@@ -1,13 +1,19 @@
-import { ForbiddenError } from '../lib/errors';
+import { sessionServices } from '../lib/auth/sessions';
 import { readCookie, SESSION_COOKIE } from '../lib/http/cookies';
-import { httpHandler } from '../lib/http/handler';
+import { defineRoute, lambdaHandler } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
-import { auth } from '../lib/services';
-import { publicProfile } from '../lib/user';
+import { publicProfile } from '../lib/store/user';
 
 /** GET /profile */
-export const handler = httpHandler('GET /profile', async (event) => {
-  const user = await auth.getUserFromSessionId(readCookie(event, SESSION_COOKIE));
-  if (user === null) throw new ForbiddenError('no live session');
-  return json(200, publicProfile(user));
+export const route = defineRoute({
+  key: 'GET /profile',
+  services: sessionServices,
+  handle:
+    ({ sessions }) =>
+    async (event) => {
+      const user = await sessions.currentUser(readCookie(event, SESSION_COOKIE));
+      return json(200, publicProfile(user));
+    },
 });
+
+export const handler = lambdaHandler(process.env, route);

@@ -1,11 +1,19 @@
-import { httpHandler } from '../lib/http/handler';
+import { registrationServices } from '../lib/auth/registration';
 import { readFields } from '../lib/http/fields';
+import { defineRoute, lambdaHandler } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
-import { auth } from '../lib/services';
 
 /** POST /users */
-export const handler = httpHandler('POST /users', async (event) => {
-  const { email, password } = readFields(event, ['email', 'password']);
-  const user = await auth.registerUser(email, password);
-  return json(200, { email: user.email, message: 'user created' });
+export const route = defineRoute({
+  key: 'POST /users',
+  services: registrationServices,
+  handle:
+    ({ registration, config }) =>
+    async (event) => {
+      const { email, password } = readFields(event, ['email', 'password'], config.maxBodyBytes);
+      const user = await registration.registerUser(email, password);
+      return json(200, { email: user.email, message: 'user created' });
+    },
 });
+
+export const handler = lambdaHandler(process.env, route);

@@ -1,11 +1,27 @@
-import { httpHandler } from '../lib/http/handler';
+import { passwordResetServices } from '../lib/auth/password-resets';
 import { readFields } from '../lib/http/fields';
+import { defineRoute, lambdaHandler } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
-import { auth } from '../lib/services';
 
 /** PUT /reset_password */
-export const handler = httpHandler('PUT /reset_password', async (event) => {
-  const fields = readFields(event, ['email', 'reset_token', 'new_password']);
-  const user = await auth.updatePassword(fields.reset_token, fields.new_password, fields.email);
-  return json(200, { email: user.email, message: 'Password updated' });
+export const route = defineRoute({
+  key: 'PUT /reset_password',
+  services: passwordResetServices,
+  handle:
+    ({ passwordResets, config }) =>
+    async (event) => {
+      const fields = readFields(
+        event,
+        ['email', 'reset_token', 'new_password'],
+        config.maxBodyBytes,
+      );
+      const user = await passwordResets.updatePassword(
+        fields.reset_token,
+        fields.new_password,
+        fields.email,
+      );
+      return json(200, { email: user.email, message: 'Password updated' });
+    },
 });
+
+export const handler = lambdaHandler(process.env, route);

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from './errors';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -12,14 +12,14 @@ function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
   const raw = event.body ?? '';
   // Checked before decoding too, so an enormous body is refused without being copied.
   if (raw.length > (event.isBase64Encoded ? Math.ceil(maxBytes / 3) * 4 : maxBytes)) {
-    throw new PayloadTooLargeError(maxBytes);
+    throw new BodyTooLarge(maxBytes);
   }
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.length > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (bytes.length > maxBytes) throw new BodyTooLarge(maxBytes);
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new BadRequestError('body is not valid UTF-8');
+    throw new MalformedRequest('body is not valid UTF-8');
   }
 }
 
@@ -28,10 +28,10 @@ function parseJson(text: string): Map<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new BadRequestError('body is not valid JSON');
+    throw new MalformedRequest('body is not valid JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new BadRequestError('JSON body must be an object');
+    throw new MalformedRequest('JSON body must be an object');
   }
   return new Map(Object.entries(parsed));
 }
@@ -40,7 +40,7 @@ function parseForm(text: string): Map<string, unknown> {
   const fields = new Map<string, unknown>();
   for (const [name, value] of new URLSearchParams(text)) {
     // Two values for one field is ambiguous; refusing beats guessing which one was meant.
-    if (fields.has(name)) throw new BadRequestError(`${name} is given more than once`);
+    if (fields.has(name)) throw new MalformedRequest(`${name} is given more than once`);
     fields.set(name, value);
   }
   return fields;
@@ -55,5 +55,5 @@ export function parseBody(event: APIGatewayProxyEventV2, maxBytes: number): Map<
   const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType === 'application/json' || mediaType?.endsWith('+json')) return parseJson(text);
   if (mediaType === '' || mediaType === 'application/x-www-form-urlencoded') return parseForm(text);
-  throw new UnsupportedMediaTypeError();
+  throw new UnsupportedMediaType();
 }

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Config } from '../config';
+import type { Config } from '../platform/config';
 
 export const SESSION_COOKIE = 'session_id';
 

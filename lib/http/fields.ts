@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { config } from '../config';
-import { BadRequestError } from '../errors';
+import { MalformedRequest } from './errors';
 import { parseBody } from './body';
 
 /**
@@ -10,15 +9,16 @@ import { parseBody } from './body';
 export function readFields<const Name extends string>(
   event: APIGatewayProxyEventV2,
   names: readonly Name[],
+  maxBodyBytes: number,
 ): Record<Name, string> {
-  const body = parseBody(event, config.maxBodyBytes);
+  const body = parseBody(event, maxBodyBytes);
   const fields = {} as Record<Name, string>;
   for (const name of names) {
     const value = body.get(name);
     if (value === undefined || value === null || value === '') {
-      throw new BadRequestError(`${name} is required`);
+      throw new MalformedRequest(`${name} is required`);
     }
-    if (typeof value !== 'string') throw new BadRequestError(`${name} must be a string`);
+    if (typeof value !== 'string') throw new MalformedRequest(`${name} must be a string`);
     fields[name] = value;
   }
   return fields;

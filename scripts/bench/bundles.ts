@@ -6,12 +6,13 @@
  * does at a cold start.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { serverlessYml } from '../../tests/support/serverless-yml';
+import { serverlessYml } from '../support/serverless-yml';
 import { median } from './stats';
 
 const run = promisify(execFile);
@@ -54,11 +55,16 @@ interface Declared {
   provider: { environment: { NODE_OPTIONS?: string } };
 }
 
+/** The name under which the floor bundle (scripts/bench/floor.ts) appears among the functions. */
+export const FLOOR = 'floor: document client only';
+
 export interface BundleFigures {
   fn: string;
   variant: SdkVariant;
   jsBytes: number;
   mapBytes: number;
+  /** What the .js and .map weigh compressed as a zip stores them (deflate). */
+  zippedBytes: number;
   initMs: number[];
 }
 
@@ -78,11 +84,15 @@ export function deployedVariant(): SdkVariant | undefined {
   );
 }
 
-async function buildFunction(outRoot: string, fn: string, handler: string, variant: SdkVariant) {
+function deflated(path: string): number {
+  return deflateRawSync(readFileSync(path), { level: 9 }).length;
+}
+
+async function buildFunction(outRoot: string, fn: string, entry: string, variant: SdkVariant) {
   const settings = declared().custom.esbuild;
-  const outfile = join(outRoot, variant.slug, `${fn}.js`);
+  const outfile = join(outRoot, variant.slug, `${fn.replace(/\W+/gu, '-')}.js`);
   await build({
-    entryPoints: [join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`)],
+    entryPoints: [join(root, entry)],
     outfile,
     bundle: settings.bundle ?? true,
     minify: settings.minify ?? false,
@@ -95,8 +105,10 @@ async function buildFunction(outRoot: string, fn: string, handler: string, varia
     ...(variant.mainFields && { mainFields: variant.mainFields }),
     logLevel: 'error',
   });
-  const mapBytes = settings.sourcemap ? statSync(`${outfile}.map`).size : 0;
-  return { outfile, jsBytes: statSync(outfile).size, mapBytes };
+  const map = `${outfile}.map`;
+  const mapBytes = settings.sourcemap ? statSync(map).size : 0;
+  const zippedBytes = deflated(outfile) + (settings.sourcemap ? deflated(map) : 0);
+  return { outfile, jsBytes: statSync(outfile).size, mapBytes, zippedBytes };
 }
 
 // Timed inside the child, around the require alone: Node's own start-up is not the bundle's.
@@ -134,9 +146,13 @@ export async function measureBundles(runs: number): Promise<BundleFigures[]> {
   const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     const figures: (BundleFigures & { outfile: string })[] = [];
+    const entries: [string, string][] = [[FLOOR, 'scripts/bench/floor.ts']];
     for (const [fn, { handler }] of Object.entries(declared().functions)) {
+      entries.push([fn, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`]);
+    }
+    for (const [fn, entry] of entries) {
       for (const variant of SDK_VARIANTS) {
-        const built = await buildFunction(outRoot, fn, handler, variant);
+        const built = await buildFunction(outRoot, fn, entry, variant);
         figures.push({ fn, variant, initMs: [], ...built });
       }
     }

@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { startLocalService } from '../../tests/support/local-service';
+import { startLocalService } from '../support/local-service';
 
 export interface HttpFigures {
   scenario: string;

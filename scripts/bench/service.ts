@@ -1,13 +1,21 @@
 /**
- * The service's modules, imported only after the environment is set: lib/config reads it once,
- * at import, exactly as on a Lambda cold start.
+ * The service as the benchmark runs it in-process: every route's handler and the library, composed
+ * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
+import * as home from '../../handlers/home';
+import * as login from '../../handlers/login';
+import * as logout from '../../handlers/logout';
+import * as profile from '../../handlers/profile';
+import * as register from '../../handlers/register';
+import * as resetToken from '../../handlers/reset-token';
+import * as updatePassword from '../../handlers/update-password';
+import { Auth } from '../../lib/auth/auth';
+import { lambdaHandler } from '../../lib/http/lambda';
+import { loadConfig, type Env } from '../../lib/platform/config';
+import { createDocumentClient } from '../../lib/platform/dynamodb';
+import { DB } from '../../lib/store/db';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
-import { createUsersTable } from '../../tests/support/table';
-
-export interface BenchSettings {
-  bcryptCost: string;
-}
+import { createUsersTable } from '../support/table';
 
 /** Starts DynamoDB Local on a free port with a users table as serverless.yml declares it. */
 export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: string }> {
@@ -23,63 +31,40 @@ export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: 
 }
 
 /**
- * The deployed defaults, except: the reset token in the body (mail would need SES), logs and
- * metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
+ * The deployed defaults, except: the reset token in the body (mail would need SES), logs
+ * silenced (the benchmark's output is its table; HTTP mode keeps them on).
  */
-export function setServiceEnv(
-  endpoint: string,
-  table: string,
-  settings: BenchSettings,
-): () => void {
-  const values: Record<string, string> = {
+export function benchEnv(endpoint: string, table: string, bcryptCost: string): Env {
+  return {
     STAGE: 'bench',
     AWS_REGION: 'us-east-1',
     USERS_TABLE: table,
     DYNAMODB_ENDPOINT: endpoint,
-    BCRYPT_COST: settings.bcryptCost,
+    BCRYPT_COST: bcryptCost,
     RESET_DELIVERY: 'response',
     LOG_LEVEL: 'SILENT',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  };
-  const previous = Object.fromEntries(Object.keys(values).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, values);
-  // Restored afterwards, so that `npm start` in HTTP mode runs with the caller's settings.
-  return () => {
-    for (const [name, value] of Object.entries(previous)) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
   };
 }
 
-export async function loadService() {
-  const [home, register, login, logout, profile, resetToken, updatePassword] = await Promise.all([
-    import('../../handlers/home'),
-    import('../../handlers/register'),
-    import('../../handlers/login'),
-    import('../../handlers/logout'),
-    import('../../handlers/profile'),
-    import('../../handlers/reset-token'),
-    import('../../handlers/update-password'),
-  ]);
-  const { auth, db } = await import('../../lib/services');
-  const { documentClient } = await import('../../lib/dynamo');
-  const { config } = await import('../../lib/config');
+export function loadService(env: Env) {
+  const config = loadConfig(env);
+  const documentClient = createDocumentClient(config);
+  const db = new DB(config.usersTable, documentClient);
   return {
     handlers: {
-      home: home.handler,
-      register: register.handler,
-      login: login.handler,
-      logout: logout.handler,
-      profile: profile.handler,
-      resetToken: resetToken.handler,
-      updatePassword: updatePassword.handler,
+      home: lambdaHandler(env, home.route),
+      register: lambdaHandler(env, register.route),
+      login: lambdaHandler(env, login.route),
+      logout: lambdaHandler(env, logout.route),
+      profile: lambdaHandler(env, profile.route),
+      resetToken: lambdaHandler(env, resetToken.route),
+      updatePassword: lambdaHandler(env, updatePassword.route),
     },
-    auth,
+    auth: new Auth(db, config),
     db,
     documentClient,
     config,
   };
 }
 
-export type Service = Awaited<ReturnType<typeof loadService>>;
+export type Service = ReturnType<typeof loadService>;

@@ -1,9 +1,9 @@
 import { GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CapacityRecorder } from '../../scripts/bench/capacity';
-import { config } from '../../lib/config';
-import { documentClient } from '../../lib/dynamo';
-import { db } from '../../lib/services';
+import { config } from '../support/app';
+import { documentClient } from '../support/app';
+import { db } from '../support/app';
 
 const recorder = new CapacityRecorder(documentClient);
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalService, type LocalService } from '../support/local-service';
+import { startLocalService, type LocalService } from '../../scripts/support/local-service';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');

@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { handler as home } from '../../handlers/home';
-import { handler as login } from '../../handlers/login';
-import { handler as logout } from '../../handlers/logout';
-import { handler as profile } from '../../handlers/profile';
-import { handler as register } from '../../handlers/register';
-import { handler as resetToken } from '../../handlers/reset-token';
-import { handler as updatePassword } from '../../handlers/update-password';
-import { httpEvent, sessionCookieOf } from '../support/events';
+import { route as homeRoute } from '../../handlers/home';
+import { route as loginRoute } from '../../handlers/login';
+import { route as logoutRoute } from '../../handlers/logout';
+import { route as profileRoute } from '../../handlers/profile';
+import { route as registerRoute } from '../../handlers/register';
+import { route as resetTokenRoute } from '../../handlers/reset-token';
+import { route as updatePasswordRoute } from '../../handlers/update-password';
+import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
 import { invoke } from '../support/invoke';
 import { freshEmail } from '../support/auth';
+import { handlerFor } from '../support/app';
+
+const home = handlerFor(homeRoute);
+const login = handlerFor(loginRoute);
+const logout = handlerFor(logoutRoute);
+const profile = handlerFor(profileRoute);
+const register = handlerFor(registerRoute);
+const resetToken = handlerFor(resetTokenRoute);
+const updatePassword = handlerFor(updatePasswordRoute);
 
 const password = 'correct horse battery';
 

@@ -1,18 +1,17 @@
 import bcrypt from 'bcryptjs';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { Auth } from '../../lib/auth/auth';
 import {
-  Auth,
-  InvalidResetTokenError,
-  UnknownEmailError,
-  UserAlreadyExistsError,
-} from '../../lib/auth';
-import { config } from '../../lib/config';
-import { DB } from '../../lib/db';
-import { digestToken } from '../../lib/tokens';
+  EmailTaken,
+  InvalidCredentials,
+  InvalidResetToken,
+  UnknownEmail,
+} from '../../lib/auth/errors';
+import { config, db } from '../support/app';
+import { digestToken } from '../../lib/auth/tokens';
 import { freshEmail } from '../support/auth';
 
-const db = new DB(config.usersTable);
 const auth = new Auth(db, { ...config, bcryptCost: 4, minPasswordLength: 8 });
 const password = 'correct horse battery';
 
@@ -49,7 +48,7 @@ describe('Auth.registerUser', () => {
     const email = freshEmail();
     await auth.registerUser(email, password);
     const again = auth.registerUser(email, 'another password');
-    await expect(again).rejects.toBeInstanceOf(UserAlreadyExistsError);
+    await expect(again).rejects.toBeInstanceOf(EmailTaken);
     await expect(again).rejects.toThrow(`User ${email} already exists`);
   });
 });
@@ -109,10 +108,12 @@ describe('sessions', () => {
   it('logIn checks the credentials and starts a session in one call', async () => {
     const email = freshEmail();
     await auth.registerUser(email, password);
-    expect(await auth.logIn(email, 'wrong password')).toBeNull();
-    const session = await auth.logIn(email, password);
-    expect(session?.user.email).toBe(email);
-    expect((await auth.getUserFromSessionId(session?.sessionId))?.email).toBe(email);
+    await expect(auth.logins.logIn(email, 'wrong password')).rejects.toBeInstanceOf(
+      InvalidCredentials,
+    );
+    const session = await auth.logins.logIn(email, password);
+    expect(session.user.email).toBe(email);
+    expect((await auth.getUserFromSessionId(session.sessionId))?.email).toBe(email);
   });
 });
 
@@ -125,9 +126,7 @@ describe('password reset', () => {
   });
 
   it('getResetPasswordToken throws for an unknown email', async () => {
-    await expect(auth.getResetPasswordToken(freshEmail())).rejects.toBeInstanceOf(
-      UnknownEmailError,
-    );
+    await expect(auth.getResetPasswordToken(freshEmail())).rejects.toBeInstanceOf(UnknownEmail);
   });
 
   it('updatePassword hashes the new password and clears the token', async () => {
@@ -150,7 +149,7 @@ describe('password reset', () => {
     await auth.updatePassword(token, 'a brand new password');
     for (const bad of [token, randomUUID(), 'not-a-token', '']) {
       await expect(auth.updatePassword(bad, 'yet another password')).rejects.toBeInstanceOf(
-        InvalidResetTokenError,
+        InvalidResetToken,
       );
     }
     expect(await auth.validLogin(email, 'a brand new password')).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config';
+import { ConfigError, loadConfig } from '../../lib/platform/config';
 
 describe('loadConfig', () => {
   it('gives the documented defaults for an empty environment (with a mail sender)', () => {

@@ -1,20 +1,16 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
 import {
   ConflictError,
-  DB,
   DuplicateEmailError,
   InvalidRequestError,
   NoResultFound,
   ValueError,
-} from '../../lib/db';
-import { documentClient } from '../../lib/dynamo';
-import { emailGuardId } from '../../lib/table';
+} from '../../lib/store/errors';
+import { config, db, documentClient } from '../support/app';
+import { emailGuardId } from '../../lib/store/table';
 import { freshEmail } from '../support/auth';
-
-const db = new DB(config.usersTable);
 
 async function emailIndexIds(email: string): Promise<string[]> {
   const { Items = [] } = await documentClient.send(

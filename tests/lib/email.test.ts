@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEmailError, normaliseEmail } from '../../lib/email';
+import { normaliseEmail } from '../../lib/auth/email';
+import { InvalidEmail } from '../../lib/auth/errors';
 
 describe('normaliseEmail', () => {
   it('trims and lower-cases', () => {
@@ -19,6 +20,6 @@ describe('normaliseEmail', () => {
       'b\ud800b@example.com',
       `${'a'.repeat(250)}@example.com`,
     ];
-    for (const email of invalid) expect(() => normaliseEmail(email)).toThrow(InvalidEmailError);
+    for (const email of invalid) expect(() => normaliseEmail(email)).toThrow(InvalidEmail);
   });
 });

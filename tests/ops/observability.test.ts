@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2eClient, runE2e } from '../../scripts/e2e';
-import { startLocalService, type LocalService } from '../support/local-service';
+import { startLocalService, type LocalService } from '../../scripts/support/local-service';
 
 /*
  * Reads back what an on-call engineer would see: the log lines and the embedded-metric-format

@@ -2,14 +2,15 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { config } from '../../lib/config';
-import type { LambdaHandler } from '../../lib/http/handler';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { route as resetTokenRoute } from '../../handlers/reset-token';
+import { config, handlerFor } from '../support/app';
+import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
 import { OpenApiContract } from '../support/openapi';
-import { BODY_ROUTE_KEYS, loadRoutes, STORAGE_ROUTE_KEYS } from '../support/routes';
-import { declaredRoutes } from '../support/serverless-yml';
+import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS } from '../support/routes';
+import { declaredRoutes } from '../../scripts/support/serverless-yml';
 
 /*
  * Drives every handler in-process through each answer docs/openapi.yaml describes and validates
@@ -20,7 +21,7 @@ import { declaredRoutes } from '../support/serverless-yml';
 
 const contract = new OpenApiContract();
 
-const handlers: Record<string, LambdaHandler> = await loadRoutes();
+const handlers: Record<string, LambdaHandler> = routesFor();
 
 const produced = new Set<string>();
 let validated = 0;
@@ -201,16 +202,14 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     });
     afterAll(() => {
       ses.restore();
-      vi.unstubAllEnvs();
-      vi.resetModules();
     });
 
     it('POST /reset_password gives every email the same answer', async () => {
       ses.onAnyCommand().resolves({});
-      vi.stubEnv('RESET_DELIVERY', 'email');
-      vi.stubEnv('MAIL_FROM', 'no-reply@example.com');
-      vi.resetModules();
-      const mailing = (await import('../../handlers/reset-token')).handler;
+      const mailing = handlerFor(resetTokenRoute, {
+        RESET_DELIVERY: 'email',
+        MAIL_FROM: 'no-reply@example.com',
+      });
       const { email } = await registered();
       const known = await call('POST /reset_password', { form: { email } }, mailing);
       const unknown = await call('POST /reset_password', { form: freshUser() }, mailing);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE } from '../../lib/metrics';
+import { METRICS_NAMESPACE } from '../../lib/platform/metrics';
 import {
   condition,
   decide,
@@ -21,7 +21,7 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
 /** What each function may do besides writing its own logs: action → resources. */
 const ALLOWED: Record<string, Record<string, string[]>> = {
   home: {},
-  register: { 'dynamodb:PutItem': ['table'] },
+  register: { 'dynamodb:GetItem': ['table'], 'dynamodb:PutItem': ['table'] },
   login: {
     'dynamodb:Query': ['table/index/email-index'],
     'dynamodb:GetItem': ['table'],

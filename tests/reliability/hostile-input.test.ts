@@ -7,13 +7,13 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { config } from '../../lib/config';
+import { config } from '../support/app';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent, sessionCookieOf } from '../support/events';
+import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
 import { hostileEvent, hostileRequest, hostileText, type FieldSources } from '../support/hostile';
 import {
   BODY_ROUTE_KEYS,
-  loadRoutes,
+  routesFor,
   methodAndPath,
   ROUTE_KEYS,
   type RouteKey,
@@ -56,7 +56,7 @@ function assertWellFormed(answer: HttpResponse): void {
 }
 
 beforeAll(async () => {
-  routes = await loadRoutes();
+  routes = routesFor();
   // prepare: one real account with a live session and a reset token, so that hostile requests
   // can name real things, not only random ones
   await routes['POST /users'](httpEvent('POST', '/users', { form: { email, password: PASSWORD } }));

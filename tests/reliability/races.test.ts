@@ -4,9 +4,9 @@
  * raw client, not through lib/db.
  */
 import { inject, beforeAll, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { httpEvent, sessionCookieOf } from '../support/events';
-import { loadRoutes, type Routes } from '../support/routes';
+import { config } from '../support/app';
+import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { routesFor, type Routes } from '../support/routes';
 import { itemsForEmail } from '../support/table-contents';
 import { freshEmail } from '../support/auth';
 
@@ -47,8 +47,8 @@ async function loggedIn(email: string): Promise<string> {
   return sessionId;
 }
 
-beforeAll(async () => {
-  routes = await loadRoutes();
+beforeAll(() => {
+  routes = routesFor();
 });
 
 describe('races', () => {

@@ -6,10 +6,10 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { config } from '../../lib/config';
-import { DB } from '../../lib/db';
-import { createDocumentClient } from '../../lib/dynamo';
-import { ServiceUnavailableError } from '../../lib/errors';
+import { config } from '../support/app';
+import { DB } from '../../lib/store/db';
+import { createDocumentClient } from '../../lib/platform/dynamodb';
+import { StoreUnavailable } from '../../lib/store/errors';
 
 // Below the Lambda timeout of 10 s: a call that took longer would hold a Lambda until it is killed.
 const ANSWER_BOUND_MS = 9_000;
@@ -91,8 +91,8 @@ describe.each(Object.entries(CASES))('DynamoDB %s', (what, reply) => {
     const ms = Math.round(performance.now() - started);
     client.destroy();
     // assess
-    expect(failure).toBeInstanceOf(ServiceUnavailableError);
-    const cause = (failure as ServiceUnavailableError).cause as {
+    expect(failure).toBeInstanceOf(StoreUnavailable);
+    const cause = (failure as StoreUnavailable).cause as {
       name: string;
       $metadata: { attempts: number; totalRetryDelay: number };
     };

@@ -12,6 +12,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -23,12 +24,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { config } from '../../lib/config';
-import { createDocumentClient, documentClient } from '../../lib/dynamo';
-import { emailGuardId } from '../../lib/table';
-import { httpEvent, sessionCookieOf } from '../support/events';
+import { createDocumentClient } from '../../lib/platform/dynamodb';
+import { config } from '../support/app';
+import { emailGuardId } from '../../lib/store/table';
+import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
 import {
-  loadRoutes,
+  routesFor,
   methodAndPath,
   requestReachingStorage,
   STORAGE_ROUTE_KEYS,
@@ -36,7 +37,7 @@ import {
   type RouteKey,
   type Routes,
 } from '../support/routes';
-import { localClient } from '../support/table';
+import { localClient } from '../../scripts/support/table';
 import { itemsForEmail, snapshotTable } from '../support/table-contents';
 
 const endpoint = inject('dynamodbEndpoint');
@@ -62,9 +63,12 @@ const transactionConflict = () =>
     ...metadata,
   });
 
-// The commands the store sends, forwarded to DynamoDB Local unless a test fails them.
+// The commands the store sends, forwarded to DynamoDB Local unless a test fails them. Each route
+// builds its own client, so the class is mocked; `real` keeps the send it had before.
 const real = createDocumentClient(config);
-const mock = mockClient(documentClient);
+const realSend: unknown = Reflect.get(DynamoDBDocumentClient.prototype, 'send');
+const mock = mockClient(DynamoDBDocumentClient);
+Object.defineProperty(real, 'send', { value: realSend });
 
 const sendTransaction = (input: TransactWriteCommandInput) =>
   real.send(new TransactWriteCommand(input));
@@ -90,7 +94,7 @@ async function call(route: RouteKey) {
 
 beforeAll(async () => {
   passThrough();
-  routes = await loadRoutes();
+  routes = routesFor();
   await routes['POST /users'](httpEvent('POST', '/users', { form: { email, password: PASSWORD } }));
   account.sessionId = sessionCookieOf(await call('POST /sessions')) ?? '';
   const reset = await call('POST /reset_password');

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ServiceUnavailableError } from '../../lib/errors';
+import { StoreUnavailable } from '../../lib/store/errors';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../scripts/dynamodb-local';
-import { httpEvent, sessionCookieOf } from '../support/events';
+import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
 import {
-  loadRoutes,
+  routesFor,
   methodAndPath,
   requestReachingStorage,
   ROUTE_KEYS,
@@ -20,7 +20,9 @@ import {
   type RouteKey,
   type Routes,
 } from '../support/routes';
-import { createUsersTable } from '../support/table';
+import { openUserStore } from '../../lib/store/open';
+import { createUsersTable } from '../../scripts/support/table';
+import { testConfig } from '../support/app';
 import { itemsForEmail } from '../support/table-contents';
 
 // Far above what the settings allow (3 attempts of at most 1 s each, plus backoff), and below the
@@ -36,6 +38,11 @@ let port: number;
 let routes: Routes;
 const account: LiveAccount = { email, password: PASSWORD, sessionId: '', resetToken: '' };
 
+/** The test settings, pointed at this file's own DynamoDB Local and table. */
+function outageSide() {
+  return { DYNAMODB_ENDPOINT: dynamodb.endpoint, USERS_TABLE: table };
+}
+
 async function timed(route: RouteKey, registration: string) {
   const [method, path] = methodAndPath(route);
   const started = performance.now();
@@ -49,10 +56,7 @@ beforeAll(async () => {
   port = await freePort();
   dynamodb = await startDynamoDbLocal({ port, dataDir });
   await createUsersTable(dynamodb.endpoint, table);
-  // lib/config reads these when the handlers are first imported, just below.
-  process.env.DYNAMODB_ENDPOINT = dynamodb.endpoint;
-  process.env.USERS_TABLE = table;
-  routes = await loadRoutes();
+  routes = routesFor(outageSide());
   // prepare: a user with a live session and a reset token, stored before the outage
   await routes['POST /users'](
     httpEvent('POST', '/users', requestReachingStorage('POST /users', account, email)),
@@ -101,11 +105,11 @@ describe('DynamoDB Local stopped under running handlers', () => {
 
   it('gives up after DYNAMODB_MAX_ATTEMPTS attempts', async () => {
     // act
-    const { db } = await import('../../lib/services');
+    const db = openUserStore(testConfig(outageSide()));
     const failure: unknown = await db.findUserBy({ email }).catch((error: unknown) => error);
     // assess
-    expect(failure).toBeInstanceOf(ServiceUnavailableError);
-    const { $metadata } = (failure as ServiceUnavailableError).cause as {
+    expect(failure).toBeInstanceOf(StoreUnavailable);
+    const { $metadata } = (failure as StoreUnavailable).cause as {
       $metadata: { attempts: number; totalRetryDelay: number };
     };
     expect($metadata.attempts).toBe(3);

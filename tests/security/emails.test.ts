@@ -1,13 +1,17 @@
 // Item 1: emails are trimmed, compared case-insensitively (stored normalised) and checked.
 import { describe, expect, it } from 'vitest';
-import { handler as login } from '../../handlers/login';
-import { handler as register } from '../../handlers/register';
-import { handler as resetToken } from '../../handlers/reset-token';
-import { UserAlreadyExistsError } from '../../lib/auth';
-import { db } from '../../lib/services';
+import { route as loginRoute } from '../../handlers/login';
+import { route as registerRoute } from '../../handlers/register';
+import { route as resetTokenRoute } from '../../handlers/reset-token';
+import { EmailTaken } from '../../lib/auth/errors';
+import { db, handlerFor } from '../support/app';
 import { authWith, strongPassword } from '../support/auth';
-import { httpEvent } from '../support/events';
+import { httpEvent } from '../../scripts/support/events';
 import { bodyOf } from '../support/responses';
+
+const login = handlerFor(loginRoute);
+const register = handlerFor(registerRoute);
+const resetToken = handlerFor(resetTokenRoute);
 
 const auth = authWith();
 
@@ -24,7 +28,7 @@ describe('emails', () => {
     expect((await db.findUserBy({ id: user.id })).email).toBe(stored);
     expect(await auth.validLogin(stored.toUpperCase(), password)).toBe(true);
     await expect(auth.registerUser(` ${stored.toUpperCase()}`, password)).rejects.toBeInstanceOf(
-      UserAlreadyExistsError,
+      EmailTaken,
     );
   });
 

@@ -1,25 +1,23 @@
 // Item 9 in process, with the token in the body (delivery `response`): every answer of every
 // route, errors included, carries the two headers, and nothing logged holds a secret.
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LambdaHandler } from '../../lib/http/handler';
+import { errorResponse, type LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
+import { createLogger } from '../../lib/platform/logger';
+import { config, db } from '../support/app';
+import { freshEmail, strongPassword } from '../support/auth';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
+import { routesFor } from '../support/routes';
 import { BCRYPT_HASH, Secrets } from '../support/secrets';
 
-// Before lib/config is imported (imports are hoisted): log everything, metrics included.
-vi.hoisted(() => {
-  process.env.LOG_LEVEL = 'DEBUG';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-});
-
-const { errorResponse } = await import('../../lib/http/handler');
-const { documentClient } = await import('../../lib/dynamo');
-const { db } = await import('../../lib/services');
-const { freshEmail, strongPassword } = await import('../support/auth');
-const { loadRoutes } = await import('../support/routes');
-
-const ROUTES: Record<string, LambdaHandler> = await loadRoutes();
+// Log everything. Powertools reads its metrics switch from the process environment alone, when
+// the routes below are built.
+const LOGGED = { LOG_LEVEL: 'DEBUG' };
+vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+const ROUTES: Record<string, LambdaHandler> = routesFor(LOGGED);
+vi.unstubAllEnvs();
 
 describe('headers and logs, in process', () => {
   let printed = '';
@@ -93,7 +91,7 @@ describe('headers and logs, in process', () => {
     for (let i = 0; i < 6; i++) await call('POST /sessions', { form: { email, password: wrong } });
     secrets.add((await db.findUserBy({ email })).hashed_password);
     // DynamoDB throttling every call (a fault DynamoDB Local cannot produce): 503 on each route.
-    const outage = mockClient(documentClient);
+    const outage = mockClient(DynamoDBDocumentClient);
     outage.onAnyCommand().rejects(
       Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
         name: 'ThrottlingException',
@@ -111,7 +109,9 @@ describe('headers and logs, in process', () => {
       outage.restore();
     }
     // A bug: the fixed 500 answer.
-    responses.push(errorResponse(new Error('a bug'), 'request-id'));
+    responses.push(
+      errorResponse(new Error('a bug'), 'request-id', createLogger({ ...config, ...LOGGED })),
+    );
 
     // assess: the flow went as planned ...
     expect(responses.map((r) => r.statusCode)).toEqual([

@@ -2,8 +2,9 @@
 // wrong password for a known email does. (The times themselves are measured by `npm run bench`.)
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dummyHash } from '../../lib/passwords';
-import { db } from '../../lib/services';
+import { InvalidCredentials } from '../../lib/auth/errors';
+import { dummyHash } from '../../lib/auth/passwords';
+import { db } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 
 const COST = 5;
@@ -29,10 +30,14 @@ describe('login timing path', () => {
     const stored = (await db.findUserBy({ email })).hashed_password;
     const compare = vi.spyOn(bcrypt, 'compare');
     // act
-    expect(await auth.logIn(freshEmail(), 'a-wrong-password')).toBeNull();
+    await expect(auth.logins.logIn(freshEmail(), 'a-wrong-password')).rejects.toBeInstanceOf(
+      InvalidCredentials,
+    );
     const forUnknown = compare.mock.calls.map(([, hash]) => hash);
     compare.mockClear();
-    expect(await auth.logIn(email, 'a-wrong-password')).toBeNull();
+    await expect(auth.logins.logIn(email, 'a-wrong-password')).rejects.toBeInstanceOf(
+      InvalidCredentials,
+    );
     const forKnown = compare.mock.calls.map(([, hash]) => hash);
     // assess
     expect(forUnknown).toEqual([dummyHash(COST)]);
@@ -53,7 +58,7 @@ describe('login timing path', () => {
     vi.spyOn(bcrypt, 'compare').mockReturnValue(pending as never);
     const count = vi.spyOn(db, 'countFailedLogin');
     // act
-    const attempt = auth.logIn(email, 'a-wrong-password');
+    const attempt = auth.logins.logIn(email, 'a-wrong-password');
     // assess: the failure count was written while the compare was still pending ...
     await vi.waitFor(() => {
       expect(count).toHaveBeenCalledOnce();
@@ -61,7 +66,7 @@ describe('login timing path', () => {
     expect((await db.findUserBy({ email })).failed_logins).toBe(1);
     finishCompare(false);
     // ... and nothing else waits on DynamoDB once the compare has answered.
-    expect(await attempt).toBeNull();
+    await expect(attempt).rejects.toBeInstanceOf(InvalidCredentials);
     expect(count).toHaveBeenCalledOnce();
   });
 });

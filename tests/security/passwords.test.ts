@@ -1,12 +1,14 @@
 // Item 2: length limits, the block list, and bcrypt hashes upgraded to the configured cost.
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { handler as register } from '../../handlers/register';
-import { WeakPasswordError } from '../../lib/password-policy';
-import { db } from '../../lib/services';
+import { route as registerRoute } from '../../handlers/register';
+import { InvalidCredentials, WeakPassword } from '../../lib/auth/errors';
+import { db, handlerFor } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
-import { httpEvent } from '../support/events';
+import { httpEvent } from '../../scripts/support/events';
 import { bodyOf } from '../support/responses';
+
+const register = handlerFor(registerRoute);
 
 describe('password policy', () => {
   it('refuses a password shorter than the configured minimum (8 on deployed stages)', async () => {
@@ -62,7 +64,7 @@ describe('password policy', () => {
     'refuses the common password %j, whatever its case',
     async (password) => {
       await expect(authWith().registerUser(freshEmail(), password)).rejects.toThrow(
-        new WeakPasswordError('password is too common, choose another one'),
+        new WeakPassword('password is too common, choose another one'),
       );
     },
   );
@@ -73,10 +75,10 @@ describe('password policy', () => {
     await auth.registerUser(email, strongPassword());
     const token = await auth.getResetPasswordToken(email);
     await expect(auth.updatePassword(token, 'password1', email)).rejects.toBeInstanceOf(
-      WeakPasswordError,
+      WeakPassword,
     );
     await expect(auth.updatePassword(token, 'é'.repeat(37), email)).rejects.toBeInstanceOf(
-      WeakPasswordError,
+      WeakPassword,
     );
     // The refused attempts left the token usable.
     await expect(auth.updatePassword(token, strongPassword(), email)).resolves.toBeDefined();
@@ -100,9 +102,11 @@ describe('bcrypt cost', () => {
     await authWith({ bcryptCost: 4 }).registerUser(email, password);
     const raised = authWith({ bcryptCost: 5 });
     // act: a failed login, then a successful one
-    expect(await raised.logIn(email, 'not-the-password')).toBeNull();
+    await expect(raised.logins.logIn(email, 'not-the-password')).rejects.toBeInstanceOf(
+      InvalidCredentials,
+    );
     const costAfterFailure = await costOf(email);
-    expect(await raised.logIn(email, password)).not.toBeNull();
+    expect((await raised.logins.logIn(email, password)).user.email).toBe(email);
     // assess: only the success rehashed; the new hash still takes the same password
     expect(costAfterFailure).toBe(4);
     expect(await costOf(email)).toBe(5);
@@ -113,7 +117,9 @@ describe('bcrypt cost', () => {
     const email = freshEmail();
     const password = strongPassword();
     await authWith({ bcryptCost: 5 }).registerUser(email, password);
-    expect(await authWith({ bcryptCost: 4 }).logIn(email, password)).not.toBeNull();
+    expect((await authWith({ bcryptCost: 4 }).logins.logIn(email, password)).user.email).toBe(
+      email,
+    );
     expect(await costOf(email)).toBe(5);
   });
 });

@@ -1,11 +1,12 @@
 // Item 6 in process: where the reset token goes, chosen by RESET_DELIVERY.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnknownEmailError } from '../../lib/auth';
-import { ConfigError, loadConfig } from '../../lib/config';
-import { ServiceUnavailableError } from '../../lib/errors';
-import { SesMailer } from '../../lib/mailer';
-import { PasswordResets, RESET_MAIL_SENT } from '../../lib/password-resets';
+import { InvalidResetToken, UnknownEmail } from '../../lib/auth/errors';
+import { ResetRequests } from '../../lib/auth/reset-requests';
+import { MailUnavailable } from '../../lib/platform/aws-errors';
+import { ConfigError, loadConfig, type ResetDelivery } from '../../lib/platform/config';
+import { SesMailer, type Mailer } from '../../lib/platform/mailer';
 import { freePort } from '../../scripts/dynamodb-local';
+import { config, db } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
 
@@ -23,25 +24,29 @@ describe('reset delivery setting', () => {
   });
 });
 
+function resetRequests(resetDelivery: ResetDelivery, mailer: Mailer): ResetRequests {
+  return new ResetRequests(db, { ...config, resetDelivery }, mailer);
+}
+
 describe('delivery `response` (the seed contract, the local default)', () => {
   it('gives the token in the answer and refuses an unknown email', async () => {
     const auth = authWith();
-    const resets = new PasswordResets(auth, 'response', {
+    const resets = resetRequests('response', {
       sendResetToken: () => Promise.reject(new Error('no mail in response mode')),
     });
     const email = freshEmail();
     await auth.registerUser(email, strongPassword());
     const answer = await resets.request(email);
-    expect(answer).toEqual({ email, reset_token: expect.any(String) as unknown });
-    const token = (answer as { reset_token: string }).reset_token;
+    expect(answer).toEqual({ delivery: 'response', email, resetToken: expect.any(String) });
+    const token = (answer as { resetToken: string }).resetToken;
     await expect(auth.updatePassword(token, strongPassword(), email)).resolves.toBeDefined();
-    await expect(resets.request(freshEmail())).rejects.toBeInstanceOf(UnknownEmailError);
+    await expect(resets.request(freshEmail())).rejects.toBeInstanceOf(UnknownEmail);
   });
 });
 
 describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
   let ses: SesEmulator;
-  let resets: PasswordResets;
+  let resets: ResetRequests;
   const auth = authWith();
 
   beforeAll(async () => {
@@ -52,7 +57,7 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
       mailFrom: MAIL_FROM,
       resetUrl: RESET_URL,
     });
-    resets = new PasswordResets(auth, 'email', mailer);
+    resets = resetRequests('email', mailer);
   });
 
   afterAll(async () => {
@@ -69,7 +74,7 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
     const registered = await resets.request(` ${email.toUpperCase()}`);
     // assess
     expect(JSON.stringify(registered)).toBe(JSON.stringify(unregistered));
-    expect(registered).toEqual({ email, message: RESET_MAIL_SENT });
+    expect(registered).toEqual({ delivery: 'email', email });
     expect(mailsBefore).toEqual([]);
     expect(await ses.mailsTo(email)).toHaveLength(1);
   });
@@ -91,9 +96,9 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
     const newPassword = strongPassword();
     await auth.updatePassword(token, newPassword, email);
     expect(await auth.validLogin(email, newPassword)).toBe(true);
-    await expect(auth.updatePassword(token, strongPassword(), email)).rejects.toMatchObject({
-      status: 403,
-    });
+    await expect(auth.updatePassword(token, strongPassword(), email)).rejects.toBeInstanceOf(
+      InvalidResetToken,
+    );
   });
 
   it('an unreachable SES is a 503 to retry, never a silent success', async () => {
@@ -105,8 +110,8 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
       mailFrom: MAIL_FROM,
       resetUrl: undefined,
     });
-    await expect(new PasswordResets(auth, 'email', nowhere).request(email)).rejects.toBeInstanceOf(
-      ServiceUnavailableError,
+    await expect(resetRequests('email', nowhere).request(email)).rejects.toBeInstanceOf(
+      MailUnavailable,
     );
   });
 });

@@ -1,13 +1,16 @@
 // Item 4: sessions expire after an absolute lifetime; the cookie's attributes match.
 import { describe, expect, it } from 'vitest';
-import { handler as login } from '../../handlers/login';
-import { handler as profile } from '../../handlers/profile';
-import { config } from '../../lib/config';
+import { route as loginRoute } from '../../handlers/login';
+import { route as profileRoute } from '../../handlers/profile';
+import { config, handlerFor } from '../support/app';
 import { sessionCookie } from '../../lib/http/cookies';
-import { db } from '../../lib/services';
+import { db } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
-import { httpEvent, sessionCookieOf } from '../support/events';
+import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
 import { bodyOf } from '../support/responses';
+
+const login = handlerFor(loginRoute);
+const profile = handlerFor(profileRoute);
 
 async function registered(auth = authWith()) {
   const email = freshEmail();
@@ -26,8 +29,7 @@ describe('session lifetime', () => {
     const clock = new ManualClock();
     const auth = authWith({ sessionTtlSeconds: 3600 }, clock);
     const { email, password } = await registered(auth);
-    const session = await auth.logIn(email, password);
-    if (session === null) throw new Error('login failed');
+    const session = await auth.logins.logIn(email, password);
     // act + assess: used every 20 minutes, it still ends one hour after the login (absolute)
     for (let minute = 0; minute < 60; minute += 20) {
       expect((await auth.getUserFromSessionId(session.sessionId))?.email).toBe(email);
@@ -41,14 +43,14 @@ describe('session lifetime', () => {
     const clock = new ManualClock();
     const auth = authWith({ sessionTtlSeconds: 60 }, clock);
     const { email, password } = await registered(auth);
-    const session = await auth.logIn(email, password);
+    const session = await auth.logins.logIn(email, password);
     clock.advanceSeconds(61);
-    expect(await auth.getUserFromSessionId(session?.sessionId)).toBeNull();
+    expect(await auth.getUserFromSessionId(session.sessionId)).toBeNull();
     const stored = await db.findUserBy({ email });
     expect(stored.session_id).toBeNull();
     expect(stored.session_expires_at).toBeNull();
     clock.epochMs -= 3600_000;
-    expect(await auth.getUserFromSessionId(session?.sessionId)).toBeNull();
+    expect(await auth.getUserFromSessionId(session.sessionId)).toBeNull();
   });
 
   it('GET /profile answers 403 to an expired session cookie and clears the session', async () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Auth, type AuthSettings } from '../../lib/auth';
-import { config } from '../../lib/config';
-import { db } from '../../lib/services';
+import { Auth, type AuthSettings } from '../../lib/auth/auth';
+import { config, db } from './app';
 
 /** An email no other test uses. */
 export function freshEmail(): string {

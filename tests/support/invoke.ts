@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { expect } from 'vitest';
-import type { LambdaHandler } from '../../lib/http/handler';
+import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
 
 export interface Answer extends HttpResponse {

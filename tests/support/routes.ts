@@ -1,5 +1,14 @@
-import type { LambdaHandler } from '../../lib/http/handler';
-import type { EventOptions } from './events';
+import * as home from '../../handlers/home';
+import * as login from '../../handlers/login';
+import * as logout from '../../handlers/logout';
+import * as profile from '../../handlers/profile';
+import * as register from '../../handlers/register';
+import * as resetToken from '../../handlers/reset-token';
+import * as updatePassword from '../../handlers/update-password';
+import type { Env } from '../../lib/platform/config';
+import type { LambdaHandler } from '../../lib/http/lambda';
+import { handlerFor } from './app';
+import type { EventOptions } from '../../scripts/support/events';
 
 export type RouteKey =
   | 'GET /'
@@ -12,28 +21,16 @@ export type RouteKey =
 
 export type Routes = Record<RouteKey, LambdaHandler>;
 
-/**
- * Every handler by its route key. Imported on call, not at load: lib/config reads the environment
- * when first imported, so a test file may point it elsewhere (its own DynamoDB Local) first.
- */
-export async function loadRoutes(): Promise<Routes> {
-  const [home, register, login, logout, profile, resetToken, updatePassword] = await Promise.all([
-    import('../../handlers/home'),
-    import('../../handlers/register'),
-    import('../../handlers/login'),
-    import('../../handlers/logout'),
-    import('../../handlers/profile'),
-    import('../../handlers/reset-token'),
-    import('../../handlers/update-password'),
-  ]);
+/** Every route's handler by its key, composed from the test environment with `overrides`. */
+export function routesFor(overrides: Env = {}): Routes {
   return {
-    'GET /': home.handler,
-    'POST /users': register.handler,
-    'POST /sessions': login.handler,
-    'DELETE /sessions': logout.handler,
-    'GET /profile': profile.handler,
-    'POST /reset_password': resetToken.handler,
-    'PUT /reset_password': updatePassword.handler,
+    'GET /': handlerFor(home.route, overrides),
+    'POST /users': handlerFor(register.route, overrides),
+    'POST /sessions': handlerFor(login.route, overrides),
+    'DELETE /sessions': handlerFor(logout.route, overrides),
+    'GET /profile': handlerFor(profile.route, overrides),
+    'POST /reset_password': handlerFor(resetToken.route, overrides),
+    'PUT /reset_password': handlerFor(updatePassword.route, overrides),
   };
 }
 

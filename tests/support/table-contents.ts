@@ -1,8 +1,8 @@
 import { GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { emailGuardId, INDEX_BY_ATTRIBUTE } from '../../lib/table';
-import { localClient } from './table';
+import { emailGuardId, INDEX_BY_ATTRIBUTE } from '../../lib/store/table';
+import { localClient } from '../../scripts/support/table';
 
 type Item = Record<string, AttributeValue>;
 

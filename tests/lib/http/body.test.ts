@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BadRequestError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../../lib/errors';
+import { MalformedRequest, BodyTooLarge, UnsupportedMediaType } from '../../../lib/http/errors';
 import { parseBody } from '../../../lib/http/body';
-import { httpEvent } from '../../support/events';
+import { httpEvent } from '../../../scripts/support/events';
 
 const LIMIT = 1024;
 const fields = (event: ReturnType<typeof httpEvent>) => Object.fromEntries(parseBody(event, LIMIT));
@@ -39,7 +35,7 @@ describe('parseBody', () => {
     for (const body of ['{', '[1]', '"text"', 'null']) {
       expect(() =>
         fields(httpEvent('POST', '/users', { body, contentType: 'application/json' })),
-      ).toThrow(BadRequestError);
+      ).toThrow(MalformedRequest);
     }
     const latin1 = {
       ...httpEvent('POST', '/users'),
@@ -57,11 +53,11 @@ describe('parseBody', () => {
   it('answers 413 above the limit, counted in decoded bytes', () => {
     const big = 'x'.repeat(LIMIT + 1);
     expect(() => fields(httpEvent('POST', '/users', { form: { email: big } }))).toThrow(
-      PayloadTooLargeError,
+      BodyTooLarge,
     );
     expect(() =>
       fields(httpEvent('POST', '/users', { form: { email: big }, base64: true })),
-    ).toThrow(PayloadTooLargeError);
+    ).toThrow(BodyTooLarge);
     // exactly at the limit is fine, also when base64 makes the raw text longer than the limit
     const atLimit = 'e='.concat('x'.repeat(LIMIT - 2));
     expect(fields(httpEvent('POST', '/users', { body: atLimit, base64: true })).e).toHaveLength(
@@ -76,7 +72,7 @@ describe('parseBody', () => {
       'application/xml',
     ]) {
       expect(() => fields(httpEvent('POST', '/users', { body: 'a=b', contentType }))).toThrow(
-        UnsupportedMediaTypeError,
+        UnsupportedMediaType,
       );
     }
   });

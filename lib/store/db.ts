@@ -11,35 +11,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { v4 as uuidv4 } from 'uuid';
-import { documentClient } from './dynamo';
-import { isCancelledFor, toStorageError } from './storage-errors';
+import { classifyAwsError, isCancelledFor } from '../platform/aws-errors';
+import {
+  ConflictError,
+  DuplicateEmailError,
+  InvalidRequestError,
+  NoResultFound,
+  StoreUnavailable,
+  ValueError,
+} from './errors';
 import { emailGuardId, INDEX_BY_ATTRIBUTE, isIndexedAttribute } from './table';
 import { isUserAttribute, type User, type UserAttribute } from './user';
-
-/** findUserBy matched no user. */
-export class NoResultFound extends Error {
-  override name = 'NoResultFound';
-}
-
-/** findUserBy was asked for an attribute the model does not have, or for a scan. */
-export class InvalidRequestError extends Error {
-  override name = 'InvalidRequestError';
-}
-
-/** updateUser was given an attribute the model does not have, or one it may not change. */
-export class ValueError extends Error {
-  override name = 'ValueError';
-}
-
-/** The email belongs to another user already. */
-export class DuplicateEmailError extends Error {
-  override name = 'DuplicateEmailError';
-}
-
-/** A conditional update found the user changed since it was read (a lost race). */
-export class ConflictError extends Error {
-  override name = 'ConflictError';
-}
 
 export type UserFilters = Partial<User>;
 export type UserChanges = Partial<Omit<User, 'id'>>;
@@ -57,13 +39,17 @@ const CONDITION_FAILED = new Set(['ConditionalCheckFailed']);
 // Which lookup findUserBy prefers when several filters are given: the table key, then the GSIs.
 const LOOKUP_ORDER: readonly UserAttribute[] = ['id', 'email', 'session_id', 'reset_token'];
 
-async function guarded<T>(operation: Promise<T>): Promise<T> {
+/**
+ * Awaits a DynamoDB call. A failed condition is left for the caller to interpret; an outage,
+ * timeout or throttle becomes StoreUnavailable.
+ */
+async function storeCall<T>(operation: Promise<T>): Promise<T> {
   try {
     return await operation;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) throw error;
     if (isCancelledFor(error, CONDITION_FAILED)) throw error;
-    throw toStorageError(error);
+    throw classifyAwsError(error, StoreUnavailable);
   }
 }
 
@@ -154,7 +140,7 @@ function checkAttributes(fields: object, role: string): void {
 export class DB {
   constructor(
     private readonly tableName: string,
-    private readonly client: DynamoDBDocumentClient = documentClient,
+    private readonly client: DynamoDBDocumentClient,
   ) {}
 
   /** Creates a user; throws DuplicateEmailError when the email is taken, even under a race. */
@@ -189,12 +175,20 @@ export class DB {
       ],
     });
     try {
-      await guarded(this.transact(put));
+      await storeCall(this.transact(put));
     } catch (error) {
       if (conditionFailedAt(error, 1)) throw new DuplicateEmailError(`email already registered`);
       throw error;
     }
     return user;
+  }
+
+  /**
+   * Whether a user has this (normalised) email, from a consistent read of its guard item: the
+   * source of truth for uniqueness, current even while the email index lags behind.
+   */
+  async isEmailTaken(email: string): Promise<boolean> {
+    return (await this.getItem(emailGuardId(email))) !== undefined;
   }
 
   /**
@@ -242,7 +236,7 @@ export class DB {
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     try {
-      await guarded(this.client.send(update));
+      await storeCall(this.client.send(update));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // The item comes back marshalled ({ email: { S: … } }): its presence is what tells.
@@ -262,7 +256,7 @@ export class DB {
       ReturnValues: 'UPDATED_NEW',
     });
     try {
-      const { Attributes } = await guarded(this.client.send(update));
+      const { Attributes } = await storeCall(this.client.send(update));
       return Attributes?.failed_logins as number;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
@@ -302,7 +296,7 @@ export class DB {
   }
 
   private async queryIndex(attribute: keyof typeof INDEX_BY_ATTRIBUTE, value: string) {
-    const { Items = [] } = await guarded(
+    const { Items = [] } = await storeCall(
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -330,7 +324,7 @@ export class DB {
   }
 
   private async getItem(id: string): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await guarded(
+    const { Item } = await storeCall(
       this.client.send(
         new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
       ),
@@ -374,7 +368,7 @@ export class DB {
       ],
     });
     try {
-      await guarded(this.transact(write));
+      await storeCall(this.transact(write));
     } catch (error) {
       if (conditionFailedAt(error, 2)) throw new DuplicateEmailError('email already registered');
       if (conditionFailedAt(error, 0))

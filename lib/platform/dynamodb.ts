@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config, type Config } from './config';
+import type { Config } from './config';
 
-type ClientSettings = Pick<
+export type ClientSettings = Pick<
   Config,
   'region' | 'dynamodbEndpoint' | 'dynamodbTimeoutMs' | 'dynamodbMaxAttempts'
 >;
@@ -34,6 +34,3 @@ export function createDocumentClient(settings: ClientSettings): DynamoDBDocument
     marshallOptions: { removeUndefinedValues: true },
   });
 }
-
-/** One client per process, created at cold start and reused by every invocation. */
-export const documentClient = createDocumentClient(config);

@@ -1,6 +1,6 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Config } from './config';
-import { toStorageError } from './storage-errors';
+import { classifyAwsError, MailUnavailable } from './aws-errors';
 
 export type MailerSettings = Pick<Config, 'region' | 'sesEndpoint' | 'mailFrom' | 'resetUrl'>;
 
@@ -54,7 +54,7 @@ export class SesMailer implements Mailer {
     try {
       await this.client.send(command);
     } catch (error) {
-      throw toStorageError(error);
+      throw classifyAwsError(error, MailUnavailable);
     }
   }
 }

@@ -36,7 +36,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-type Env = Record<string, string | undefined>;
+/** The process environment, or a plain object standing in for it (tests, the bench). */
+export type Env = Record<string, string | undefined>;
 
 function text(env: Env, name: string, fallback: string): string {
   const value = env[name]?.trim();
@@ -74,7 +75,7 @@ function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: r
   return raw as T;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(env: Env): Config {
   const config: Config = {
     stage: text(env, 'STAGE', 'dev'),
     serviceName: text(env, 'SERVICE_NAME', 'user-auth'),
@@ -106,6 +107,3 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return config;
 }
-
-/** The configuration of this process, validated at cold start. */
-export const config: Config = loadConfig();

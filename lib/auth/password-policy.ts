@@ -1,8 +1,6 @@
-import { COMMON_PASSWORDS } from './data/common-passwords';
-import { BadRequestError } from './errors';
+import { COMMON_PASSWORDS } from './common-passwords';
+import { WeakPassword } from './errors';
 import { BCRYPT_MAX_BYTES, utf8Length } from './passwords';
-
-export class WeakPasswordError extends BadRequestError {}
 
 let commonPasswords: ReadonlySet<string> | undefined;
 
@@ -15,18 +13,18 @@ function isCommon(password: string): boolean {
 /** Refuses a new password that bcrypt would truncate, that is too short, or that is well known. */
 export function checkNewPassword(password: string, minLength: number): void {
   if (Array.from(password).length < minLength) {
-    throw new WeakPasswordError(`password must be at least ${minLength} characters long`);
+    throw new WeakPassword(`password must be at least ${minLength} characters long`);
   }
   if (utf8Length(password) > BCRYPT_MAX_BYTES) {
-    throw new WeakPasswordError(
+    throw new WeakPassword(
       `password must be at most ${BCRYPT_MAX_BYTES} bytes in UTF-8 (bcrypt ignores the rest)`,
     );
   }
   // Other bcrypt implementations stop at a NUL byte; such a hash would not survive a migration.
   if (password.includes('\u0000')) {
-    throw new WeakPasswordError('password must not contain NUL characters');
+    throw new WeakPassword('password must not contain NUL characters');
   }
   if (isCommon(password)) {
-    throw new WeakPasswordError('password is too common, choose another one');
+    throw new WeakPassword('password is too common, choose another one');
   }
 }

@@ -1,5 +1,3 @@
-import { ServiceUnavailableError } from './errors';
-
 // Client faults that mean "too much, too fast" rather than "wrong request": retryable.
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
@@ -16,6 +14,20 @@ const RETRYABLE_CANCELLATIONS = new Set([
   'ThrottlingError',
   'ProvisionedThroughputExceeded',
 ]);
+
+/**
+ * An AWS dependency (DynamoDB, SES) failed, timed out or throttled: worth retrying later. The
+ * SDK's error is kept as the cause, for the logs only.
+ */
+export class DependencyUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('dependency unavailable', { cause });
+    this.name = new.target.name;
+  }
+}
+
+/** SES could not take a mail. */
+export class MailUnavailable extends DependencyUnavailable {}
 
 /** Whether the error is a cancelled transaction with one of the given reasons. */
 export function isCancelledFor(error: unknown, reasons: ReadonlySet<string>): boolean {
@@ -38,10 +50,14 @@ function isClientMistake(error: unknown): boolean {
 }
 
 /**
- * Outages, timeouts, throttling and DynamoDB's own 5xx become a 503 the client may retry. Client
- * faults (a validation error, a missing table, a denied action) stay what they are: they are bugs
- * or misconfiguration, answered 500 and logged as errors for the on-call engineer.
+ * Outages, timeouts, throttling and the service's own 5xx become `Unavailable`, which the client
+ * may retry. Client faults (a validation error, a missing table, a denied action) stay what they
+ * are: they are bugs or misconfiguration, answered 500 and logged as errors for the on-call
+ * engineer.
  */
-export function toStorageError(error: unknown): unknown {
-  return isClientMistake(error) ? error : new ServiceUnavailableError(error);
+export function classifyAwsError(
+  error: unknown,
+  Unavailable: new (cause: unknown) => DependencyUnavailable,
+): unknown {
+  return isClientMistake(error) ? error : new Unavailable(error);
 }

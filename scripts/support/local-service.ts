@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/dynamodb-local';
+import { freePort } from '../dynamodb-local';
 
 export interface LocalService {
   baseUrl: string;

@@ -1,0 +1,63 @@
+/**
+ * What can go wrong with an account, named for what happened. They carry no HTTP status:
+ * lib/http/error-answers.ts decides what a client sees of each. The message is for logs and for
+ * library callers; it never holds a password or a token.
+ */
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The email is not shaped like an address, or holds characters no address has. */
+export class InvalidEmail extends AuthError {
+  constructor() {
+    super('email is not a valid email address');
+  }
+}
+
+/** A new password breaks the password policy; the message says which rule. */
+export class WeakPassword extends AuthError {}
+
+/** Registration for an email that has an account already (the seed's message). */
+export class EmailTaken extends AuthError {
+  constructor(email: string) {
+    super(`User ${email} already exists`);
+  }
+}
+
+/** The email is unknown or the password is wrong: deliberately one error for both. */
+export class InvalidCredentials extends AuthError {
+  constructor() {
+    super('wrong email or password');
+  }
+}
+
+/** Too many failed logins: the account refuses logins for `retryAfterSeconds`. */
+export class AccountLocked extends AuthError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many failed logins, try again later');
+  }
+}
+
+/** The session id names no live session (unknown, malformed, ended or expired). */
+export class SessionNotFound extends AuthError {
+  constructor() {
+    super('no live session');
+  }
+}
+
+/** A reset token was asked for an email nobody has. */
+export class UnknownEmail extends AuthError {
+  constructor() {
+    super('email is not registered');
+  }
+}
+
+/** The reset token is unknown, expired, used, or was issued for another email. */
+export class InvalidResetToken extends AuthError {
+  constructor() {
+    super('reset token is invalid or expired');
+  }
+}

@@ -1,0 +1,66 @@
+import type { Platform } from '../app';
+import type { Config } from '../platform/config';
+import type { DB, UserChanges } from '../store/db';
+import { ConflictError, NoResultFound } from '../store/errors';
+import { openUserStore } from '../store/open';
+import type { User } from '../store/user';
+import { findUser, hasPassed, FAILURES_CLEARED, SESSION_CLEARED } from './accounts';
+import { normaliseEmail } from './email';
+import { InvalidResetToken } from './errors';
+import { recordAuthEvent } from './events';
+import { checkNewPassword } from './password-policy';
+import { hashPassword } from './passwords';
+import { digestToken, isWellFormedToken } from './tokens';
+
+export type PasswordResetSettings = Pick<Config, 'bcryptCost' | 'minPasswordLength'>;
+
+/** Setting a new password with a reset token. */
+export class PasswordResets {
+  constructor(
+    private readonly db: DB,
+    private readonly settings: PasswordResetSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Sets a new password with a reset token. The token must be live and, when an email is given,
+   * issued for that email. It works once, and the reset also ends the user's session and lock.
+   */
+  async updatePassword(resetToken: string, password: string, email?: string): Promise<User> {
+    const normalisedEmail = email === undefined ? undefined : normaliseEmail(email);
+    checkNewPassword(password, this.settings.minPasswordLength);
+    if (!isWellFormedToken(resetToken)) throw new InvalidResetToken();
+    const digest = digestToken(resetToken);
+    const user = await findUser(this.db, { reset_token: digest });
+    if (
+      user === null ||
+      hasPassed(user.reset_expires_at, this.now()) ||
+      (normalisedEmail !== undefined && user.email !== normalisedEmail)
+    ) {
+      throw new InvalidResetToken();
+    }
+    const changes: UserChanges = {
+      hashed_password: await hashPassword(password, this.settings.bcryptCost),
+      reset_token: null,
+      reset_expires_at: null,
+      ...SESSION_CLEARED,
+      ...FAILURES_CLEARED,
+    };
+    try {
+      // Conditional on the token still being there: of two resets racing with it, one wins.
+      await this.db.updateUser(user.id, changes, { reset_token: digest });
+    } catch (error) {
+      if (error instanceof ConflictError || error instanceof NoResultFound) {
+        throw new InvalidResetToken();
+      }
+      throw error;
+    }
+    recordAuthEvent('password_updated');
+    return user;
+  }
+}
+
+/** What PUT /reset_password runs. */
+export function passwordResetServices({ config, now }: Platform) {
+  return { passwordResets: new PasswordResets(openUserStore(config), config, now) };
+}

@@ -1,0 +1,95 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { compose, type Platform, type ServiceBuilder } from '../app';
+import { recordAuthEventsInto, type AuthEvent } from '../auth/events';
+import { DependencyUnavailable } from '../platform/aws-errors';
+import type { Env } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import type { ErrorKind } from '../platform/metrics';
+import { knownAnswer } from './error-answers';
+import { json, type HttpResponse } from './response';
+
+/** A route as API Gateway names it: method and path, e.g. `GET /profile`. */
+export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}`;
+
+/** Answers one request of a route, with the services the route was built with. */
+export type RequestHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
+
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+) => Promise<HttpResponse>;
+
+/** A route: its key, the services it runs, and how it answers a request with them. */
+export interface RouteDefinition<S> {
+  key: RouteKey;
+  services: ServiceBuilder<S>;
+  handle: (app: Platform & S) => RequestHandler;
+}
+
+/** Spelled out so the compiler infers the services' type from the builder. */
+export function defineRoute<S>(route: RouteDefinition<S>): RouteDefinition<S> {
+  return route;
+}
+
+/** What the logs may hold of an error: its kind, message and stack, never its other fields. */
+function serialiseError(error: unknown): { name: string; message: string; stack?: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, ...(error.stack && { stack: error.stack }) }
+    : { name: typeof error, message: 'non-error thrown' };
+}
+
+function errorKind(status: number): ErrorKind | null {
+  if (status === 503) return 'storage_unavailable';
+  if (status >= 500) return 'internal_error';
+  if (status >= 400) return 'client_error';
+  return null;
+}
+
+/**
+ * The one place where a thrown value becomes an answer: what lib/http/error-answers.ts says for a
+ * known error; for anything else, a bug, a fixed 500 that reveals nothing, and the details logged.
+ */
+export function errorResponse(error: unknown, requestId: string, logger: Logger): HttpResponse {
+  const known = knownAnswer(error);
+  if (known === null) {
+    logger.error('unhandled error', { request_id: requestId, error: serialiseError(error) });
+    return json(500, { message: 'internal error' });
+  }
+  if (error instanceof DependencyUnavailable) {
+    logger.warn('dependency unavailable', {
+      request_id: requestId,
+      cause: serialiseError(error.cause),
+    });
+  }
+  return json(known.status, { message: known.message }, { headers: known.headers });
+}
+
+/**
+ * The Lambda handler of a route: composes its services from `env` once (at cold start), then for
+ * each request runs the route, maps errors, and writes one log line and the request's metrics.
+ */
+export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
+  const app = compose(env, route.services);
+  const handle = route.handle(app);
+  return async (event, context) => {
+    const started = performance.now();
+    const requestId = event.requestContext.requestId;
+    const events: AuthEvent[] = [];
+    let response: HttpResponse;
+    try {
+      response = await recordAuthEventsInto(events, () => handle(event));
+    } catch (error) {
+      response = errorResponse(error, requestId, app.logger);
+    }
+    app.logger.info('request', {
+      request_id: requestId,
+      ...(context && { lambda_request_id: context.awsRequestId }),
+      route: route.key,
+      status: response.statusCode,
+      latency_ms: Math.round((performance.now() - started) * 10) / 10,
+      ...(events.length > 0 && { auth_events: events }),
+    });
+    app.metrics.publish(events, errorKind(response.statusCode));
+    return response;
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The service as the tests build it: from plain objects, never by changing process.env. Each test
+ * file gets its own users table in the run's DynamoDB Local (tests/setup/dynamodb.ts), so files
+ * never see each other's users.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { Env } from '../../lib/platform/config';
+import { loadConfig, type Config } from '../../lib/platform/config';
+import { createDocumentClient } from '../../lib/platform/dynamodb';
+import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../../lib/http/lambda';
+import { DB } from '../../lib/store/db';
+import { createUsersTable } from '../../scripts/support/table';
+
+export const dynamodbEndpoint = inject('dynamodbEndpoint');
+export const usersTable = `users-${randomUUID()}`;
+await createUsersTable(dynamodbEndpoint, usersTable);
+
+/**
+ * The strict deployed defaults, except a cheap bcrypt cost (the cost changes time, not behaviour),
+ * the token in the body, silent logs, and this file's table in DynamoDB Local.
+ */
+export function testEnv(overrides: Env = {}): Env {
+  return {
+    STAGE: 'test',
+    LOG_LEVEL: 'SILENT',
+    BCRYPT_COST: '4',
+    RESET_DELIVERY: 'response',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamodbEndpoint,
+    USERS_TABLE: usersTable,
+    ...overrides,
+  };
+}
+
+export function testConfig(overrides: Env = {}): Config {
+  return loadConfig(testEnv(overrides));
+}
+
+/** The test configuration, as the service reads it. */
+export const config = testConfig();
+
+/** One document client and store over this file's table, for the tests' own reads and writes. */
+export const documentClient = createDocumentClient(config);
+export const db = new DB(config.usersTable, documentClient);
+
+/** A route's Lambda handler, composed from the test environment with `overrides` on top. */
+export function handlerFor<S>(route: RouteDefinition<S>, overrides: Env = {}): LambdaHandler {
+  return lambdaHandler(testEnv(overrides), route);
+}
