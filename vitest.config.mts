@@ -5,9 +5,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     // One DynamoDB Local for the whole run; each test file gets its own table (support/app.ts).
     globalSetup: ['tests/setup/dynamodb.ts'],
-    // A valid environment for the `handler` each handler module composes when imported. Tests
-    // build the handlers they call from plain objects instead (tests/support/app.ts). Services
-    // the tests start inherit it too: quiet logs, no metrics, a cheap bcrypt cost.
+    // What the services and scripts the tests start inherit: quiet logs, no metrics, a cheap
+    // bcrypt cost. In-process code is built from plain objects instead (tests/support/app.ts).
     env: {
       STAGE: 'test',
       LOG_LEVEL: 'SILENT',

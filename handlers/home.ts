@@ -1,11 +1,5 @@
-import { defineRoute, lambdaHandler } from '../lib/http/lambda';
-import { json } from '../lib/http/response';
+import { lambdaHandler } from '../lib/http/lambda';
+import { route } from './routes/home';
 
-/** GET / */
-export const route = defineRoute({
-  key: 'GET /',
-  services: () => ({}),
-  handle: () => () => Promise.resolve(json(200, { message: 'Bienvenue' })),
-});
-
+/** GET /: the Lambda entry, composed once from the function's environment at cold start. */
 export const handler = lambdaHandler(process.env, route);

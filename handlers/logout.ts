@@ -1,18 +1,5 @@
-import { sessionServices } from '../lib/auth/sessions';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE } from '../lib/http/cookies';
-import { defineRoute, lambdaHandler } from '../lib/http/lambda';
-import { redirect } from '../lib/http/response';
+import { lambdaHandler } from '../lib/http/lambda';
+import { route } from './routes/logout';
 
-/** DELETE /sessions */
-export const route = defineRoute({
-  key: 'DELETE /sessions',
-  services: sessionServices,
-  handle:
-    ({ sessions, config }) =>
-    async (event) => {
-      await sessions.logOut(readCookie(event, SESSION_COOKIE));
-      return redirect('/', { message: 'logged out' }, { cookies: [clearedSessionCookie(config)] });
-    },
-});
-
+/** DELETE /sessions: the Lambda entry, composed once from the function's environment at cold start. */
 export const handler = lambdaHandler(process.env, route);

@@ -1,19 +1,5 @@
-import { sessionServices } from '../lib/auth/sessions';
-import { readCookie, SESSION_COOKIE } from '../lib/http/cookies';
-import { defineRoute, lambdaHandler } from '../lib/http/lambda';
-import { json } from '../lib/http/response';
-import { publicProfile } from '../lib/store/user';
+import { lambdaHandler } from '../lib/http/lambda';
+import { route } from './routes/profile';
 
-/** GET /profile */
-export const route = defineRoute({
-  key: 'GET /profile',
-  services: sessionServices,
-  handle:
-    ({ sessions }) =>
-    async (event) => {
-      const user = await sessions.currentUser(readCookie(event, SESSION_COOKIE));
-      return json(200, publicProfile(user));
-    },
-});
-
+/** GET /profile: the Lambda entry, composed once from the function's environment at cold start. */
 export const handler = lambdaHandler(process.env, route);

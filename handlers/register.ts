@@ -1,19 +1,5 @@
-import { registrationServices } from '../lib/auth/registration';
-import { readFields } from '../lib/http/fields';
-import { defineRoute, lambdaHandler } from '../lib/http/lambda';
-import { json } from '../lib/http/response';
+import { lambdaHandler } from '../lib/http/lambda';
+import { route } from './routes/register';
 
-/** POST /users */
-export const route = defineRoute({
-  key: 'POST /users',
-  services: registrationServices,
-  handle:
-    ({ registration, config }) =>
-    async (event) => {
-      const { email, password } = readFields(event, ['email', 'password'], config.maxBodyBytes);
-      const user = await registration.registerUser(email, password);
-      return json(200, { email: user.email, message: 'user created' });
-    },
-});
-
+/** POST /users: the Lambda entry, composed once from the function's environment at cold start. */
 export const handler = lambdaHandler(process.env, route);

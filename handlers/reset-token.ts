@@ -1,24 +1,5 @@
-import { resetRequestServices } from '../lib/auth/reset-requests';
-import { readFields } from '../lib/http/fields';
-import { defineRoute, lambdaHandler } from '../lib/http/lambda';
-import { json } from '../lib/http/response';
+import { lambdaHandler } from '../lib/http/lambda';
+import { route } from './routes/reset-token';
 
-/** Every caller's answer when tokens go by mail, so the route does not tell who has an account. */
-export const RESET_MAIL_SENT = 'if the email is registered, a reset token has been sent to it';
-
-/** POST /reset_password */
-export const route = defineRoute({
-  key: 'POST /reset_password',
-  services: resetRequestServices,
-  handle:
-    ({ resetRequests, config }) =>
-    async (event) => {
-      const { email } = readFields(event, ['email'], config.maxBodyBytes);
-      const outcome = await resetRequests.request(email);
-      return outcome.delivery === 'response'
-        ? json(200, { email: outcome.email, reset_token: outcome.resetToken })
-        : json(200, { email: outcome.email, message: RESET_MAIL_SENT });
-    },
-});
-
+/** POST /reset_password: the Lambda entry, composed once from the function's environment at cold start. */
 export const handler = lambdaHandler(process.env, route);

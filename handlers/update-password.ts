@@ -1,27 +1,5 @@
-import { passwordResetServices } from '../lib/auth/password-resets';
-import { readFields } from '../lib/http/fields';
-import { defineRoute, lambdaHandler } from '../lib/http/lambda';
-import { json } from '../lib/http/response';
+import { lambdaHandler } from '../lib/http/lambda';
+import { route } from './routes/update-password';
 
-/** PUT /reset_password */
-export const route = defineRoute({
-  key: 'PUT /reset_password',
-  services: passwordResetServices,
-  handle:
-    ({ passwordResets, config }) =>
-    async (event) => {
-      const fields = readFields(
-        event,
-        ['email', 'reset_token', 'new_password'],
-        config.maxBodyBytes,
-      );
-      const user = await passwordResets.updatePassword(
-        fields.reset_token,
-        fields.new_password,
-        fields.email,
-      );
-      return json(200, { email: user.email, message: 'Password updated' });
-    },
-});
-
+/** PUT /reset_password: the Lambda entry, composed once from the function's environment at cold start. */
 export const handler = lambdaHandler(process.env, route);

@@ -47,6 +47,7 @@ interface EsbuildSettings {
   format?: BuildOptions['format'];
   mainFields?: string[];
   exclude?: string[];
+  keepNames?: boolean;
 }
 
 interface Declared {
@@ -88,14 +89,22 @@ function deflated(path: string): number {
   return deflateRawSync(readFileSync(path), { level: 9 }).length;
 }
 
-async function buildFunction(outRoot: string, fn: string, entry: string, variant: SdkVariant) {
+/** Each function serverless.yml declares, with the TypeScript file its handler is in. */
+export function functionEntries(): [string, string][] {
+  return Object.entries(declared().functions).map(([fn, { handler }]) => [
+    fn,
+    `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
+  ]);
+}
+
+/** esbuild's options for an entry file, as serverless.yml gives them, with the variant's SDK. */
+export function buildOptions(entry: string, variant: SdkVariant): BuildOptions {
   const settings = declared().custom.esbuild;
-  const outfile = join(outRoot, variant.slug, `${fn.replace(/\W+/gu, '-')}.js`);
-  await build({
+  return {
     entryPoints: [join(root, entry)],
-    outfile,
     bundle: settings.bundle ?? true,
     minify: settings.minify ?? false,
+    keepNames: settings.keepNames ?? false,
     sourcemap: settings.sourcemap ?? false,
     sourcesContent: settings.sourcesContent ?? true,
     target: settings.target ?? 'node22',
@@ -104,7 +113,13 @@ async function buildFunction(outRoot: string, fn: string, entry: string, variant
     external: variant.external,
     ...(variant.mainFields && { mainFields: variant.mainFields }),
     logLevel: 'error',
-  });
+  };
+}
+
+async function buildFunction(outRoot: string, fn: string, entry: string, variant: SdkVariant) {
+  const settings = declared().custom.esbuild;
+  const outfile = join(outRoot, variant.slug, `${fn.replace(/\W+/gu, '-')}.js`);
+  await build({ ...buildOptions(entry, variant), outfile });
   const map = `${outfile}.map`;
   const mapBytes = settings.sourcemap ? statSync(map).size : 0;
   const zippedBytes = deflated(outfile) + (settings.sourcemap ? deflated(map) : 0);
@@ -146,11 +161,8 @@ export async function measureBundles(runs: number): Promise<BundleFigures[]> {
   const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     const figures: (BundleFigures & { outfile: string })[] = [];
-    const entries: [string, string][] = [[FLOOR, 'scripts/bench/floor.ts']];
-    for (const [fn, { handler }] of Object.entries(declared().functions)) {
-      entries.push([fn, `${handler.slice(0, handler.lastIndexOf('.'))}.ts`]);
-    }
-    for (const [fn, entry] of entries) {
+    const floor: [string, string] = [FLOOR, 'scripts/bench/floor.ts'];
+    for (const [fn, entry] of [floor, ...functionEntries()]) {
       for (const variant of SDK_VARIANTS) {
         const built = await buildFunction(outRoot, fn, entry, variant);
         figures.push({ fn, variant, initMs: [], ...built });

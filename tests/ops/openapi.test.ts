@@ -3,7 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { route as resetTokenRoute } from '../../handlers/reset-token';
+import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
 import { config, handlerFor } from '../support/app';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';

@@ -1,8 +1,8 @@
 // Item 1: emails are trimmed, compared case-insensitively (stored normalised) and checked.
 import { describe, expect, it } from 'vitest';
-import { route as loginRoute } from '../../handlers/login';
-import { route as registerRoute } from '../../handlers/register';
-import { route as resetTokenRoute } from '../../handlers/reset-token';
+import { route as loginRoute } from '../../handlers/routes/login';
+import { route as registerRoute } from '../../handlers/routes/register';
+import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
 import { EmailTaken } from '../../lib/auth/errors';
 import { db, handlerFor } from '../support/app';
 import { authWith, strongPassword } from '../support/auth';

@@ -1,10 +1,10 @@
-import * as home from '../../handlers/home';
-import * as login from '../../handlers/login';
-import * as logout from '../../handlers/logout';
-import * as profile from '../../handlers/profile';
-import * as register from '../../handlers/register';
-import * as resetToken from '../../handlers/reset-token';
-import * as updatePassword from '../../handlers/update-password';
+import * as home from '../../handlers/routes/home';
+import * as login from '../../handlers/routes/login';
+import * as logout from '../../handlers/routes/logout';
+import * as profile from '../../handlers/routes/profile';
+import * as register from '../../handlers/routes/register';
+import * as resetToken from '../../handlers/routes/reset-token';
+import * as updatePassword from '../../handlers/routes/update-password';
 import type { Env } from '../../lib/platform/config';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import { handlerFor } from './app';

@@ -1,0 +1,16 @@
+import { sessionServices } from '../../lib/auth/sessions';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE } from '../../lib/http/cookies';
+import { defineRoute } from '../../lib/http/lambda';
+import { redirect } from '../../lib/http/response';
+
+/** DELETE /sessions */
+export const route = defineRoute({
+  key: 'DELETE /sessions',
+  services: sessionServices,
+  handle:
+    ({ sessions, config }) =>
+    async (event) => {
+      await sessions.logOut(readCookie(event, SESSION_COOKIE));
+      return redirect('/', { message: 'logged out' }, { cookies: [clearedSessionCookie(config)] });
+    },
+});

@@ -1,0 +1,17 @@
+import { sessionServices } from '../../lib/auth/sessions';
+import { readCookie, SESSION_COOKIE } from '../../lib/http/cookies';
+import { defineRoute } from '../../lib/http/lambda';
+import { json } from '../../lib/http/response';
+import { publicProfile } from '../../lib/store/user';
+
+/** GET /profile */
+export const route = defineRoute({
+  key: 'GET /profile',
+  services: sessionServices,
+  handle:
+    ({ sessions }) =>
+    async (event) => {
+      const user = await sessions.currentUser(readCookie(event, SESSION_COOKIE));
+      return json(200, publicProfile(user));
+    },
+});

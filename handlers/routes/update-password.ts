@@ -1,0 +1,25 @@
+import { passwordResetServices } from '../../lib/auth/password-resets';
+import { readFields } from '../../lib/http/fields';
+import { defineRoute } from '../../lib/http/lambda';
+import { json } from '../../lib/http/response';
+
+/** PUT /reset_password */
+export const route = defineRoute({
+  key: 'PUT /reset_password',
+  services: passwordResetServices,
+  handle:
+    ({ passwordResets, config }) =>
+    async (event) => {
+      const fields = readFields(
+        event,
+        ['email', 'reset_token', 'new_password'],
+        config.maxBodyBytes,
+      );
+      const user = await passwordResets.updatePassword(
+        fields.reset_token,
+        fields.new_password,
+        fields.email,
+      );
+      return json(200, { email: user.email, message: 'Password updated' });
+    },
+});

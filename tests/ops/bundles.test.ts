@@ -1,0 +1,54 @@
+/**
+ * What each function's bundle carries, built with serverless.yml's esbuild settings and the SDK
+ * shipped as deployed: a function imports only what its route runs.
+ */
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { buildOptions, deployedVariant, functionEntries } from '../../scripts/bench/bundles';
+
+const PASSWORD_CODE = ['node_modules/bcryptjs/', 'lib/auth/common-passwords.ts'];
+
+/** The source files that went into the function's bundle. */
+async function bundledFiles(entry: string): Promise<string[]> {
+  const variant = deployedVariant();
+  if (variant === undefined) throw new Error('serverless.yml ships the SDK in no known way');
+  const { metafile } = await build({
+    ...buildOptions(entry, variant),
+    write: false,
+    metafile: true,
+  });
+  return Object.keys(metafile.inputs);
+}
+
+describe('function bundles', () => {
+  const entries = new Map(functionEntries());
+
+  it.each(['profile', 'logout'])(
+    '%s reads sessions only: no bcryptjs, no password list',
+    async (fn) => {
+      const files = await bundledFiles(entries.get(fn) ?? '');
+      expect(files.some((file) => file.startsWith('lib/auth/sessions.ts'))).toBe(true);
+      for (const code of PASSWORD_CODE) expect(files.filter((f) => f.includes(code))).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['register', true],
+    ['updatePassword', true],
+    ['login', false],
+  ])(
+    '%s hashes or compares passwords; it checks new ones against the list: %s',
+    async (fn, list) => {
+      const files = await bundledFiles(entries.get(fn) ?? '');
+      const [bcryptjs, passwordList] = PASSWORD_CODE.map((code) =>
+        files.some((f) => f.includes(code)),
+      );
+      expect({ bcryptjs, passwordList }).toEqual({ bcryptjs: true, passwordList: list });
+    },
+  );
+
+  it('home carries no AWS SDK', async () => {
+    const files = await bundledFiles(entries.get('home') ?? '');
+    expect(files.filter((f) => f.includes('@aws-sdk/'))).toEqual([]);
+  });
+});
