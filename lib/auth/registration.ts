@@ -29,7 +29,7 @@ export class Registration {
     const normalised = normaliseEmail(email);
     checkNewPassword(password, this.settings.minPasswordLength);
     // Checked before hashing, so a taken email costs one read instead of a whole bcrypt hash.
-    // The answer is the same 400 either way; the write below still guards against a race.
+    // The outcome is EmailTaken either way; the write below still guards against a race.
     if (await this.db.isEmailTaken(normalised)) throw new EmailTaken(normalised);
     const hashed = await this.hashPassword(password);
     try {

@@ -52,7 +52,7 @@ function isClientMistake(error: unknown): boolean {
 /**
  * Outages, timeouts, throttling and the service's own 5xx become `Unavailable`, which the client
  * may retry. Client faults (a validation error, a missing table, a denied action) stay what they
- * are: they are bugs or misconfiguration, answered 500 and logged as errors for the on-call
+ * are: they are bugs or misconfiguration, answered as internal errors and logged for the on-call
  * engineer.
  */
 export function classifyAwsError(

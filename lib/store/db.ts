@@ -31,7 +31,7 @@ const REQUIRED: ReadonlySet<UserAttribute> = new Set(['id', 'email', 'hashed_pas
 
 // How often a transaction cancelled by a conflict with another one is sent. Two registrations of
 // one email racing on AWS conflict on the guard item; sent again, the loser meets the winner's
-// guard and gets "email already registered" instead of a 503.
+// guard and gets DuplicateEmailError instead of StoreUnavailable.
 const TRANSACTION_ATTEMPTS = 3;
 const CONFLICT = new Set(['TransactionConflict']);
 const CONDITION_FAILED = new Set(['ConditionalCheckFailed']);

@@ -15,7 +15,7 @@ export interface User {
   reset_expires_at: number | null;
   /** Consecutive failed logins since the last success. */
   failed_logins: number;
-  /** Epoch milliseconds until which logins are refused with 429. */
+  /** Epoch milliseconds until which logins are refused (AccountLocked). */
   locked_until: number | null;
 }
 
