@@ -10,7 +10,7 @@ export default defineConfig({
     env: {
       STAGE: 'test',
       LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      METRICS_ENABLED: 'false',
       BCRYPT_COST: '4',
       RESET_DELIVERY: 'response',
       AWS_REGION: 'us-east-1',

@@ -6,10 +6,15 @@
 
 export type ResetDelivery = 'response' | 'email';
 
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface Config {
   stage: string;
   serviceName: string;
-  logLevel: string;
+  logLevel: LogLevel;
+  /** Whether request metrics are written (EMF); off for the tests' quiet runs. */
+  metricsEnabled: boolean;
   usersTable: string;
   region: string;
   /** Set only for DynamoDB Local; unset on AWS. */
@@ -79,7 +84,8 @@ export function loadConfig(env: Env): Config {
   const config: Config = {
     stage: text(env, 'STAGE', 'dev'),
     serviceName: text(env, 'SERVICE_NAME', 'user-auth'),
-    logLevel: oneOf(env, 'LOG_LEVEL', 'INFO', ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'INFO', LOG_LEVELS),
+    metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
     usersTable: text(env, 'USERS_TABLE', 'user-auth-dev-users'),
     region: text(env, 'AWS_REGION', 'us-east-1'),
     dynamodbEndpoint: optionalText(env, 'DYNAMODB_ENDPOINT'),

@@ -1,5 +1,5 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Config } from './config';
+import type { LineWriter } from './logger';
 
 /** The CloudWatch namespace of the service's metrics; serverless.yml's alarms read it too. */
 export const METRICS_NAMESPACE = 'UserAuth';
@@ -12,19 +12,39 @@ export interface RequestMetrics {
   publish(events: readonly string[], errorKind: ErrorKind | null): void;
 }
 
-/** CloudWatch metrics in embedded metric format: written to the log, no API call at run time. */
-export function createMetrics(settings: Pick<Config, 'serviceName' | 'stage'>): RequestMetrics {
-  const metrics = new Metrics({
-    namespace: METRICS_NAMESPACE,
-    serviceName: settings.serviceName,
-    defaultDimensions: { stage: settings.stage },
-  });
+export type MetricsSettings = Pick<Config, 'serviceName' | 'stage' | 'metricsEnabled'>;
+
+/**
+ * CloudWatch metrics in embedded metric format (EMF): one JSON line in the log per request that
+ * has something to count, which CloudWatch turns into metrics with no API call at run time. The
+ * dimensions are the service and the stage.
+ */
+export function createMetrics(
+  settings: MetricsSettings,
+  write: LineWriter = (line) => process.stdout.write(`${line}\n`),
+): RequestMetrics {
   return {
     publish(events, errorKind) {
-      if (events.length === 0 && errorKind === null) return;
-      for (const event of events) metrics.addMetric(event, MetricUnit.Count, 1);
-      if (errorKind !== null) metrics.addMetric(errorKind, MetricUnit.Count, 1);
-      metrics.publishStoredMetrics();
+      const names = errorKind === null ? events : [...events, errorKind];
+      if (!settings.metricsEnabled || names.length === 0) return;
+      const counts = new Map<string, number>();
+      for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+      const line = {
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [
+            {
+              Namespace: METRICS_NAMESPACE,
+              Dimensions: [['service', 'stage']],
+              Metrics: [...counts.keys()].map((Name) => ({ Name, Unit: 'Count' })),
+            },
+          ],
+        },
+        service: settings.serviceName,
+        stage: settings.stage,
+        ...Object.fromEntries(counts),
+      };
+      write(JSON.stringify(line));
     },
   };
 }

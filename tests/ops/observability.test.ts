@@ -98,7 +98,7 @@ describe('logs and metrics of the local service during an end-to-end run', () =>
     // prepare: the test run silences logs and metrics; this service shows both, as deployed.
     service = await startLocalService({
       LOG_LEVEL: 'INFO',
-      POWERTOOLS_METRICS_DISABLED: 'false',
+      METRICS_ENABLED: 'true',
       LOGIN_MAX_FAILURES: String(MAX_FAILURES),
     });
     const before = service.output().length;

@@ -31,7 +31,7 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
       MAIL_FROM,
       SES_ENDPOINT: ses.endpoint,
       LOG_LEVEL: 'DEBUG',
-      POWERTOOLS_METRICS_DISABLED: 'false',
+      METRICS_ENABLED: 'true',
     });
   });
 

@@ -6,18 +6,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { errorResponse, type LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
 import { createLogger } from '../../lib/platform/logger';
-import { config, db } from '../support/app';
+import { db, testConfig } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
 import { routesFor } from '../support/routes';
 import { BCRYPT_HASH, Secrets } from '../support/secrets';
 
-// Log everything. Powertools reads its metrics switch from the process environment alone, when
-// the routes below are built.
-const LOGGED = { LOG_LEVEL: 'DEBUG' };
-vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+// Log everything, metrics included.
+const LOGGED = { LOG_LEVEL: 'DEBUG', METRICS_ENABLED: 'true' };
 const ROUTES: Record<string, LambdaHandler> = routesFor(LOGGED);
-vi.unstubAllEnvs();
 
 describe('headers and logs, in process', () => {
   let printed = '';
@@ -110,7 +107,7 @@ describe('headers and logs, in process', () => {
     }
     // A bug: the fixed 500 answer.
     responses.push(
-      errorResponse(new Error('a bug'), 'request-id', createLogger({ ...config, ...LOGGED })),
+      errorResponse(new Error('a bug'), 'request-id', createLogger(testConfig(LOGGED))),
     );
 
     // assess: the flow went as planned ...
