@@ -5,18 +5,21 @@
  *   npm run bench                     in-process routes vs floors, DynamoDB use, bundles, init
  *   npm run bench -- --http           also drives `npm start` over HTTP with autocannon
  *   BCRYPT_COST=4 npm run bench       a quick run (the figures are quoted at 12, the default)
+ *   FLASK_ORIGINAL_DIR=dir npm run bench   also the course flow against the Flask original in dir
  *
  * Iterations: BENCH_ITERATIONS (storage routes, 300), BENCH_PASSWORD_ITERATIONS (30),
  * BENCH_TIMING_ITERATIONS (login timing, 60), BENCH_INIT_RUNS (cold inits per bundle, 15),
- * BENCH_HTTP_SECONDS (10 per HTTP scenario, after a 3-second warm-up).
+ * BENCH_HTTP_SECONDS (10 per HTTP scenario, after a 3-second warm-up), BENCH_FLOW_ROUNDS (course
+ * flow rounds per service, 20; always at bcrypt cost 12, the original's).
  */
 import { cpus, loadavg } from 'node:os';
 import { deployedVariant, FLOOR, measureBundles, medianInit, SDK_VARIANTS } from './bundles';
 import { CapacityRecorder, type DynamoCall } from './capacity';
+import { courseFlowSection } from './course-flow';
 import { runHttp, type HttpFigures } from './http';
 import { RouteBench, type PairFigures, type RouteFigures } from './routes';
 import { benchEnv, loadService, startStorage } from './service';
-import { kb, median, ms, percentiles, table } from './stats';
+import { kb, median, ms, percentiles, table, verdict } from './stats';
 
 // Each function's module init against the lowest floor measured in the same run (issue 10).
 const INIT_TARGET_RATIO = 1.25;
@@ -27,10 +30,6 @@ function count(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
   return value;
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'MISSED';
 }
 
 function routeTable(figures: RouteFigures[]): string {
@@ -183,6 +182,7 @@ async function main(): Promise<void> {
     sections.push('### Over HTTP (npm start, serverless-offline, autocannon on loopback)');
     sections.push(httpTable(await runHttp(bcryptCost, count('BENCH_HTTP_SECONDS', 10))));
   }
+  sections.push(...(await courseFlowSection(count('BENCH_FLOW_ROUNDS', 20))));
   console.log(sections.join('\n\n'));
 }
 

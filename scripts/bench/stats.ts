@@ -26,6 +26,10 @@ export function percentiles(samples: readonly number[]): Percentiles {
   };
 }
 
+export function verdict(met: boolean): string {
+  return met ? 'met' : 'MISSED';
+}
+
 /** Milliseconds with a precision that suits their size. */
 export function ms(value: number): string {
   if (!Number.isFinite(value)) return '–';

@@ -13,11 +13,17 @@ export interface LocalService {
 
 const root = join(__dirname, '..', '..');
 
-async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string) {
+/** Polls `GET /` until it says Bienvenue; `name` names the process in the errors. */
+export async function waitUntilReady(
+  baseUrl: string,
+  child: ChildProcess,
+  output: () => string,
+  name = 'npm start',
+) {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`npm start exited with ${child.exitCode}:\n${output()}`);
+      throw new Error(`${name} exited with ${child.exitCode}:\n${output()}`);
     }
     try {
       // A handler that fails to load can still answer 200, so the body is what counts.
@@ -28,7 +34,7 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`the local service did not answer within 90 s:\n${output()}`);
+  throw new Error(`${name} did not answer within 90 s:\n${output()}`);
 }
 
 /**
