@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../dynamodb-local';
@@ -241,9 +241,11 @@ export async function courseFlowSection(rounds: number): Promise<string[]> {
   try {
     const flask = await startFlaskOriginal(dir);
     try {
+      // The ratio moves with the machine's load, so the section says what it was.
+      const [load] = loadavg();
       const [a, b] = await interleaved(ours, flask, rounds);
       return [
-        `### The course flow (main.py) against the Flask original, both at bcrypt cost ${FLASK_BCRYPT_COST}`,
+        `### The course flow (main.py) against the Flask original, both at bcrypt cost ${FLASK_BCRYPT_COST} (load ${load?.toFixed(2)} at its start)`,
         flowTable(a, b),
         '#### Per step (p50)',
         stepTable(a, b),
