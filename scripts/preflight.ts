@@ -79,10 +79,7 @@ async function portProblems(env: Env): Promise<string[]> {
 
 /** Every problem found, one line each; empty when the service can start. */
 export async function preflight(env: Env = process.env): Promise<string[]> {
-  const [ports, java, config] = await Promise.all([
-    portProblems(env),
-    javaProblem(env),
-    configProblem(localStageEnv(env)),
-  ]);
+  const config = configProblem(localStageEnv(env));
+  const [ports, java] = await Promise.all([portProblems(env), javaProblem(env)]);
   return [...ports, ...[java, config].filter((problem) => problem !== undefined)];
 }
