@@ -14,10 +14,10 @@ class CheckStage {
     };
   }
 
-  async check() {
+  check() {
     const { stageProblem } = requireTs('../scripts/stage-check.ts', __filename);
     const { service } = this.serverless;
-    const problem = await stageProblem(service.provider.stage, service);
+    const problem = stageProblem(service.provider.stage, service);
     if (problem !== undefined) throw new this.serverless.classes.Error(problem);
   }
 }

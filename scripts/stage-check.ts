@@ -44,12 +44,10 @@ function origin(variable: string, written: ServerlessYml): string {
 }
 
 /** What makes the stage unable to work, in one line naming its parameter; undefined if nothing. */
-export async function stageProblem(
-  stage: string,
-  resolved: ServiceConfig,
-): Promise<string | undefined> {
-  const problems = await Promise.all(functionEnvironments(resolved).map(configProblem));
-  const problem = problems.find((found) => found !== undefined);
+export function stageProblem(stage: string, resolved: ServiceConfig): string | undefined {
+  const problem = functionEnvironments(resolved)
+    .map((env) => configProblem(env))
+    .find((found) => found !== undefined);
   if (problem === undefined) return undefined;
   // Every message of lib/config.ts starts with the variable it is about.
   const variable = /^[A-Z][A-Z0-9_]*/u.exec(problem)?.[0] ?? '';
