@@ -102,6 +102,11 @@ describe('logs and metrics of the local service during an end-to-end run', () =>
       LOG_FORMAT: 'json',
       LOGIN_MAX_FAILURES: String(MAX_FAILURES),
     });
+    // The readiness check's GET / is logged a moment after its answer (npm start forwards the
+    // functions' output line by line): count from after its line.
+    while (!service.output().includes('"route":"GET /"')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const before = service.output().length;
 
     // act: the seed's whole flow, then an account locked by failed logins.
