@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { javaInstallHint } from './java';
 
 export interface DynamoDbLocal {
   port: number;
@@ -87,7 +88,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   );
   const spawnFailed = new Promise<never>((_, reject) => {
     child.once('error', (error) => {
-      reject(new Error(`could not start java for DynamoDB Local: ${error.message}`));
+      const hint = (error as NodeJS.ErrnoException).code === 'ENOENT' ? javaInstallHint() : '';
+      reject(
+        new Error(
+          `could not start java for DynamoDB Local (${error.message})${hint && `: ${hint}`}`,
+        ),
+      );
     });
   });
   const endpoint = `http://127.0.0.1:${options.port}`;

@@ -1,6 +1,6 @@
 /**
  * `npm run e2e [base-url]`: the seed's end-to-end check (its main.py) against a running service,
- * by default http://localhost:3000 (or $E2E_BASE_URL). Silent with exit 0 when the whole flow
+ * by default `npm start`'s, http://localhost:$HTTP_PORT (or $E2E_BASE_URL). Silent with exit 0 when the whole flow
  * holds; one line naming the first thing that does not, with exit 1.
  *
  * When the service mails reset tokens (RESET_DELIVERY=email), the token is read back from a local
@@ -190,14 +190,24 @@ export async function runE2e(baseUrl: string, mailboxUrl?: string): Promise<void
   );
 }
 
+/** The one line that says why the check stopped. */
+function reasonFor(error: unknown, baseUrl: string): string {
+  if (error instanceof CheckFailed) return error.message;
+  const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ECONNREFUSED') return `nothing answers: is \`npm start\` running on ${baseUrl}?`;
+  return `${baseUrl}: ${String(error)}`;
+}
+
 async function main(): Promise<void> {
-  const baseUrl = process.argv[2] ?? process.env.E2E_BASE_URL ?? 'http://localhost:3000';
+  // An empty variable counts as unset, as for the other settings.
+  const baseUrl =
+    process.argv[2] ||
+    process.env.E2E_BASE_URL ||
+    `http://localhost:${process.env.HTTP_PORT || '3000'}`;
   try {
-    // An empty variable counts as unset, as for the other settings.
     await runE2e(baseUrl, process.env.E2E_MAILBOX_URL || undefined);
   } catch (error) {
-    const reason = error instanceof CheckFailed ? error.message : `${baseUrl}: ${String(error)}`;
-    console.log(reason);
+    console.log(reasonFor(error, baseUrl));
     process.exit(1);
   }
 }

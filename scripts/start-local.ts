@@ -1,7 +1,8 @@
 /**
- * `npm start`: the whole service on this machine. Starts DynamoDB Local, lets serverless-offline
- * create the table and its GSIs from serverless.yml (serverless-dynamodb's migration), and serves
- * the API on http://localhost:$HTTP_PORT. Ctrl-C stops both.
+ * `npm start`: the whole service on this machine. Checks its ports, Java and configuration first
+ * (scripts/preflight.ts), starts DynamoDB Local, lets serverless-offline create the table and its
+ * GSIs from serverless.yml (serverless-dynamodb's migration), and serves the API on
+ * http://localhost:$HTTP_PORT, one line per request. Ctrl-C stops both.
  *
  *   npm start                  in-memory data, gone when it stops
  *   npm start -- --persist     data kept in .dynamodb/ (or $DYNAMODB_DATA_DIR) across restarts
@@ -10,18 +11,44 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { forwardOffline } from './offline-output';
+import { localPorts, preflight } from './preflight';
 
 const root = join(__dirname, '..');
 const persist = process.argv.includes('--persist') || process.env.DYNAMODB_DATA_DIR !== undefined;
 const dataDir = persist ? resolve(root, process.env.DYNAMODB_DATA_DIR ?? '.dynamodb') : undefined;
-const dynamodbPort = Number(process.env.DYNAMODB_PORT ?? 8000);
-const httpPort = process.env.HTTP_PORT ?? '3000';
+
+/** Resolves once something accepts connections on `port` (serverless-offline, once it listens). */
+async function listening(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((done) => {
+      const socket = connect(port, 'localhost');
+      socket.once('connect', () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.once('error', () => {
+        done(false);
+      });
+    });
+    if (open) return;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+}
 
 async function main(): Promise<void> {
+  const problems = await preflight();
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(problem);
+    process.exit(1);
+  }
+  const ports = localPorts();
+
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const dynamodb = await startDynamoDbLocal({ port: dynamodbPort, dataDir });
+  const dynamodb = await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dataDir });
   const where = dataDir === undefined ? 'in memory' : `data in ${dataDir}`;
   console.log(`DynamoDB Local on ${dynamodb.endpoint} (${where})`);
 
@@ -31,16 +58,25 @@ async function main(): Promise<void> {
     ['offline', 'start', '--stage', 'local'],
     {
       cwd: root,
-      stdio: 'inherit',
+      stdio: ['inherit', 'pipe', 'inherit'],
       env: {
         ...process.env,
-        DYNAMODB_PORT: String(dynamodbPort),
-        HTTP_PORT: httpPort,
+        HTTP_PORT: String(ports.HTTP_PORT),
+        LAMBDA_PORT: String(ports.LAMBDA_PORT),
+        DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
+        // The framework's own notices (a banner, two lines per request, "Skipping end: ...") are
+        // noise here: warnings and errors still show.
+        SLS_LOG_LEVEL: process.env.SLS_LOG_LEVEL ?? 'warning',
+        // serverless-offline passes the AWS_* variables on to the functions. The SDK's notice
+        // that its 2027 releases need Node 22 would print once per function, and Lambda runs 22
+        // (README.md, "Node.js").
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
     },
   );
+  forwardOffline(offline.stdout, process.stdout);
 
   let stopping: Promise<never> | undefined;
   // Stops serverless-offline first (SIGINT, so it closes its workers), then DynamoDB Local.
@@ -52,6 +88,7 @@ async function main(): Promise<void> {
         await exited;
       }
       await dynamodb.stop();
+      if (code === 0) console.log('Stopped.');
       process.exit(code);
     })();
     return stopping;
@@ -65,6 +102,9 @@ async function main(): Promise<void> {
     if (stopping === undefined) console.error('DynamoDB Local stopped unexpectedly');
     void stop(1);
   });
+
+  await listening(ports.HTTP_PORT);
+  console.log(`Ready on http://localhost:${ports.HTTP_PORT} (stage local); Ctrl-C stops it`);
 }
 
 main().catch((error: unknown) => {

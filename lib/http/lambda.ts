@@ -3,9 +3,11 @@ import { compose, type Platform, type ServiceBuilder } from '../app';
 import { recordAuthEventsInto, type AuthEvent } from '../auth/events';
 import { DependencyUnavailable } from '../platform/aws-errors';
 import type { Env } from '../platform/config';
+import { REQUEST_MESSAGE, type RequestLog } from '../platform/local-log-format';
 import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
 import { knownAnswer } from './error-answers';
+import { requestIdOf } from './request-id';
 import { json, type HttpResponse } from './response';
 
 /** A route as API Gateway names it: method and path, e.g. `GET /profile`. */
@@ -73,22 +75,26 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
   const handle = route.handle(app);
   return async (event, context) => {
     const started = performance.now();
-    const requestId = event.requestContext.requestId;
+    const requestId = requestIdOf(event, context);
     const events: AuthEvent[] = [];
     let response: HttpResponse;
+    let errorName: string | undefined;
     try {
       response = await recordAuthEventsInto(events, () => handle(event));
     } catch (error) {
+      errorName = serialiseError(error).name;
       response = errorResponse(error, requestId, app.logger);
     }
-    app.logger.info('request', {
+    const line: RequestLog = {
       request_id: requestId,
       ...(context && { lambda_request_id: context.awsRequestId }),
       route: route.key,
       status: response.statusCode,
       latency_ms: Math.round((performance.now() - started) * 10) / 10,
       ...(events.length > 0 && { auth_events: events }),
-    });
+      ...(errorName !== undefined && { error_name: errorName }),
+    };
+    app.logger.info(REQUEST_MESSAGE, line);
     app.metrics.publish(events, errorKind(response.statusCode));
     return response;
   };

@@ -5,6 +5,8 @@
  */
 
 export type ResetDelivery = 'response' | 'email';
+/** `json` for CloudWatch (with EMF metrics); `text`, one readable line per request, for a terminal. */
+export type LogFormat = 'json' | 'text';
 
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -13,7 +15,8 @@ export interface Config {
   stage: string;
   serviceName: string;
   logLevel: LogLevel;
-  /** Whether request metrics are written (EMF); off for the tests' quiet runs. */
+  logFormat: LogFormat;
+  /** Whether request metrics are written (EMF): by default with JSON logs only. */
   metricsEnabled: boolean;
   usersTable: string;
   region: string;
@@ -85,7 +88,9 @@ export function loadConfig(env: Env): Config {
     stage: text(env, 'STAGE', 'dev'),
     serviceName: text(env, 'SERVICE_NAME', 'user-auth'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'INFO', LOG_LEVELS),
-    metricsEnabled: boolean(env, 'METRICS_ENABLED', true),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'json', ['json', 'text']),
+    // A person reading text logs has the events on each request line; EMF is for CloudWatch.
+    metricsEnabled: boolean(env, 'METRICS_ENABLED', text(env, 'LOG_FORMAT', 'json') === 'json'),
     usersTable: text(env, 'USERS_TABLE', 'user-auth-dev-users'),
     region: text(env, 'AWS_REGION', 'us-east-1'),
     dynamodbEndpoint: optionalText(env, 'DYNAMODB_ENDPOINT'),

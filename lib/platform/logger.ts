@@ -1,4 +1,5 @@
 import type { Config, LogLevel } from './config';
+import { textLine } from './local-log-format';
 
 export type LogAttributes = Record<string, unknown>;
 
@@ -10,7 +11,8 @@ export interface Logger {
   error(message: string, attributes?: LogAttributes): void;
 }
 
-export type LoggerSettings = Pick<Config, 'serviceName' | 'logLevel' | 'stage'>;
+export type LoggerSettings = Pick<Config, 'serviceName' | 'logLevel' | 'stage'> &
+  Partial<Pick<Config, 'logFormat'>>;
 
 /** Writes one line; stdout by default, where Lambda sends each line to CloudWatch Logs. */
 export type LineWriter = (line: string) => void;
@@ -23,7 +25,8 @@ const SEVERITY: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 
 
 /**
  * The service's structured JSON logger: one JSON object per line, with level, message, timestamp,
- * service and stage, then the attributes. What goes in: request ids, routes, statuses, latencies,
+ * service and stage, then the attributes; with LOG_FORMAT=text, the readable lines of
+ * local-log-format.ts instead. What goes in: request ids, routes, statuses, latencies,
  * auth event names and error kinds. What never goes in: passwords, hashes, session ids, reset
  * tokens or request bodies, not even at DEBUG. Written by hand rather than with Powertools, whose
  * import cost about a fifth of a function's cold-start init (docs/BENCHMARKS.md) for these few
@@ -35,6 +38,10 @@ export function createLogger(settings: LoggerSettings, write = writeToStdout): L
     (level: Exclude<LogLevel, 'SILENT'>) =>
     (message: string, attributes: LogAttributes = {}) => {
       if (SEVERITY[level] < threshold) return;
+      if (settings.logFormat === 'text') {
+        write(textLine(level, message, attributes));
+        return;
+      }
       const line = {
         level,
         message,

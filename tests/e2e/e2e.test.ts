@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCourseFlow } from '../../scripts/bench/course-flow';
+import { freePort } from '../../scripts/dynamodb-local';
 import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { INSTALL_REQUESTS, pythonWithRequests } from '../support/python';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -32,9 +34,9 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
   });
 
   it("passes the Flask project's own Python client (requests), unchanged", async () => {
-    // Debian's python3 with python3-requests (`.ci/run` installs it where missing).
+    // The first python3 with requests (`.ci/run` installs Debian's where none has it).
     const { stdout, stderr } = await run(
-      '/usr/bin/python3',
+      await pythonWithRequests(),
       [join(__dirname, 'flask_client.py'), service.baseUrl, `guillaume-${Date.now()}@holberton.io`],
       { cwd: root },
     );
@@ -73,5 +75,34 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     ).catch((error: unknown) => error as { code: number; stdout: string });
     expect(failure).toMatchObject({ code: 1 });
     expect((failure as { stdout: string }).stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it("without a URL, checks npm start's port (HTTP_PORT) and asks if it runs there", async () => {
+    // prepare: a port where nothing answers
+    const port = await freePort();
+
+    // act
+    const failure = await run(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/e2e.ts'], {
+      cwd: root,
+      env: { ...process.env, HTTP_PORT: String(port) },
+    }).catch((error: unknown) => error as { code: number; stdout: string });
+
+    // assess
+    expect(failure).toMatchObject({
+      code: 1,
+      stdout: `nothing answers: is \`npm start\` running on http://localhost:${port}?\n`,
+    });
+  });
+});
+
+describe('the Python that runs the Flask client', () => {
+  it('is the first that has requests, or none, with the command that installs it', async () => {
+    // prepare: a python3 without requests (any module fails to import: it is `false`)
+    const without = '/bin/false';
+    const found = await pythonWithRequests();
+
+    // act, assess
+    expect(await pythonWithRequests([without, found])).toBe(found);
+    await expect(pythonWithRequests([without])).rejects.toThrow(INSTALL_REQUESTS);
   });
 });

@@ -40,6 +40,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, BCRYPT_COST: 'twelve' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...env, COOKIE_SECURE: 'yes' })).toThrow(/^COOKIE_SECURE/u);
     expect(() => loadConfig({ ...env, LOG_LEVEL: 'LOUD' })).toThrow(/^LOG_LEVEL/u);
+    expect(() => loadConfig({ ...env, LOG_FORMAT: 'yaml' })).toThrow(/^LOG_FORMAT/u);
     expect(() => loadConfig({})).toThrow(/^MAIL_FROM is required/u);
+  });
+
+  it('writes metrics with JSON logs, not with text logs, unless METRICS_ENABLED says', () => {
+    const env = { RESET_DELIVERY: 'response' };
+    expect(loadConfig(env)).toMatchObject({ logFormat: 'json', metricsEnabled: true });
+    expect(loadConfig({ ...env, LOG_FORMAT: 'text' })).toMatchObject({
+      logFormat: 'text',
+      metricsEnabled: false,
+    });
+    expect(loadConfig({ ...env, LOG_FORMAT: 'text', METRICS_ENABLED: 'true' }).metricsEnabled).toBe(
+      true,
+    );
   });
 });

@@ -95,12 +95,18 @@ describe('logs and metrics of the local service during an end-to-end run', () =>
   let metrics: MetricLine[];
 
   beforeAll(async () => {
-    // prepare: the test run silences logs and metrics; this service shows both, as deployed.
+    // prepare: the test run silences logs and metrics; this service shows both, in the JSON
+    // that deployed stages write (npm start's own default is one readable line per request).
     service = await startLocalService({
       LOG_LEVEL: 'INFO',
-      METRICS_ENABLED: 'true',
+      LOG_FORMAT: 'json',
       LOGIN_MAX_FAILURES: String(MAX_FAILURES),
     });
+    // The readiness check's GET / is logged a moment after its answer (npm start forwards the
+    // functions' output line by line): count from after its line.
+    while (!service.output().includes('"route":"GET /"')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const before = service.output().length;
 
     // act: the seed's whole flow, then an account locked by failed logins.
@@ -151,9 +157,10 @@ describe('logs and metrics of the local service during an end-to-end run', () =>
       expect(line.latency_ms).toBeGreaterThanOrEqual(0);
     }
     // serverless-offline gives every HTTP API event the same requestContext.requestId
-    // ("offlineContext_resourceId"); API Gateway's are unique. The Lambda request id tells
-    // requests apart here.
+    // ("offlineContext_resourceId"); API Gateway's are unique. The request id is the Lambda
+    // request id here, so it tells requests apart too.
     expect(new Set(requests.map((r) => r.lambda_request_id)).size).toBe(requests.length);
+    expect(new Set(requests.map((r) => r.request_id)).size).toBe(requests.length);
   });
 
   it('publishes the auth events and errors by kind as EMF metrics with service and stage', () => {

@@ -131,12 +131,13 @@ describe('the CloudFormation template of `serverless package`', () => {
     [prod, withEmail, withTopic, local] = await Promise.all([
       packageTemplate('prod', { mailFrom: MAIL_FROM }),
       packageTemplate('prod', {
+        mailFrom: MAIL_FROM,
         alarmEmail: 'on-call@example.com',
         logRetentionDays: '90',
         failedLoginsAlarmThreshold: '20',
         failedLoginsAlarmPeriodSeconds: '60',
       }),
-      packageTemplate('prod', { alarmTopicArn: TOPIC_ARN }),
+      packageTemplate('prod', { mailFrom: MAIL_FROM, alarmTopicArn: TOPIC_ARN }),
       packageTemplate('local'),
     ]);
   }, 180_000);
@@ -302,4 +303,29 @@ describe('the CloudFormation template of `serverless package`', () => {
       ]);
     });
   });
+});
+
+describe('`serverless package` of a stage whose functions could not start', () => {
+  it('fails, with one line naming the parameter to set', async () => {
+    // act: no sender for the reset mails; a bcrypt cost that is no number
+    const stages: Record<string, string>[] = [{}, { mailFrom: MAIL_FROM, bcryptCost: 'abc' }];
+    const failures = await Promise.all(
+      stages.map((params) =>
+        packageTemplate('prod', params).then(
+          () => 'packaged',
+          (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+        ),
+      ),
+    );
+
+    // assess
+    expect(failures).toEqual([
+      expect.stringContaining(
+        '\nStage prod cannot work: MAIL_FROM is required when RESET_DELIVERY is "email"; set parameter mailFrom (--param="mailFrom=...")\n',
+      ),
+      expect.stringContaining(
+        '\nStage prod cannot work: BCRYPT_COST must be an integer from 4 to 15, got "abc"; set parameter bcryptCost (--param="bcryptCost=...")\n',
+      ),
+    ]);
+  }, 180_000);
 });

@@ -24,14 +24,14 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
 
   beforeAll(async () => {
     ses = await startSesEmulator();
-    // The local stage switched to email delivery by its environment alone, logging at DEBUG and
-    // writing its metrics, so that everything it can print is printed.
+    // The local stage switched to email delivery by its environment alone, logging at DEBUG in
+    // JSON with its metrics (as deployed), so that everything it can print is printed.
     service = await startLocalService({
       RESET_DELIVERY: 'email',
       MAIL_FROM,
       SES_ENDPOINT: ses.endpoint,
       LOG_LEVEL: 'DEBUG',
-      METRICS_ENABLED: 'true',
+      LOG_FORMAT: 'json',
     });
   });
 

@@ -33,7 +33,9 @@ export async function packageTemplate(
 ): Promise<Template> {
   const work = mkdtempSync(join(tmpdir(), 'user-auth-package-'));
   try {
-    for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'handlers', 'lib']) {
+    const service = ['serverless.yml', 'package.json', 'tsconfig.json', 'handlers', 'lib'];
+    // The framework's local plugins and the scripts they run.
+    for (const entry of [...service, 'plugins', 'scripts']) {
       cpSync(join(root, entry), join(work, entry), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');
