@@ -5,6 +5,7 @@ import { DependencyUnavailable } from '../platform/aws-errors';
 import type { Env } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
+import { refuseCrossSite } from './csrf';
 import { knownAnswer } from './error-answers';
 import { json, type HttpResponse } from './response';
 
@@ -66,7 +67,8 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
 
 /**
  * The Lambda handler of a route: composes its services from `env` once (at cold start), then for
- * each request runs the route, maps errors, and writes one log line and the request's metrics.
+ * each request refuses a cross-site browser request that changes state, runs the route, maps
+ * errors, and writes one log line and the request's metrics.
  */
 export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
   const app = compose(env, route.services);
@@ -77,6 +79,7 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
     const events: AuthEvent[] = [];
     let response: HttpResponse;
     try {
+      refuseCrossSite(event);
       response = await recordAuthEventsInto(events, () => handle(event));
     } catch (error) {
       response = errorResponse(error, requestId, app.logger);
