@@ -48,7 +48,7 @@ button {
 }
 button:disabled { opacity: 0.6; cursor: progress; }
 a { color: var(--accent); }
-:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+:focus-visible { outline: 3px solid #b45309; outline-offset: 2px; }
 .field-error, .form-error { color: var(--error); font-weight: 600; margin: 0.25rem 0 0; }
 .field-error:empty, .form-error:empty { margin: 0; }
 .form-error:not(:empty) { margin: 0 0 1rem; }
