@@ -60,7 +60,13 @@ export function assetFile(contentType: string, body: string): HttpResponse {
 export function seeOther(location: string, cookies?: string[]): HttpResponse {
   return {
     statusCode: 303,
-    headers: { ...COMMON_HEADERS, Location: location, 'Cache-Control': 'no-store' },
+    headers: {
+      ...COMMON_HEADERS,
+      Location: location,
+      // Named, or serverless-offline and API Gateway call the empty body JSON.
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+    },
     ...(cookies !== undefined && { cookies }),
   };
 }

@@ -26,25 +26,24 @@ export interface FormPage {
 
 const EMAIL: FieldSpec = { name: 'email', label: 'Email', type: 'email', autocomplete: 'email' };
 
+/** A password field; `autocomplete` tells password managers whether to fill or to generate. */
+function password(name: string, label: string, autocomplete: string): FieldSpec {
+  return { name, label, type: 'password', autocomplete };
+}
+
 /** The four pages that are one form each, by the name in their path (/account/<name>). */
 export const FORM_PAGES = {
   signup: {
     title: 'Create an account',
     api: { method: 'POST', path: '/users' },
-    fields: [
-      EMAIL,
-      { name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password' },
-    ],
+    fields: [EMAIL, password('password', 'Password', 'new-password')],
     submit: 'Create account',
     links: [['/account/login', 'Already have an account? Log in']],
   },
   login: {
     title: 'Log in',
     api: { method: 'POST', path: '/sessions' },
-    fields: [
-      EMAIL,
-      { name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password' },
-    ],
+    fields: [EMAIL, password('password', 'Password', 'current-password')],
     submit: 'Log in',
     links: [
       ['/account/forgot-password', 'Forgot your password?'],
@@ -71,12 +70,7 @@ export const FORM_PAGES = {
         autocomplete: 'one-time-code',
         hint: 'The code from the reset mail (the link in the mail fills it in).',
       },
-      {
-        name: 'new_password',
-        label: 'New password',
-        type: 'password',
-        autocomplete: 'new-password',
-      },
+      password('new_password', 'New password', 'new-password'),
     ],
     submit: 'Set new password',
     links: [['/account/forgot-password', 'Ask for a new reset code']],

@@ -153,44 +153,43 @@ describe.skipIf(!chromiumInstalled)(
     }, 90_000);
 
     it('the login form with the keyboard alone, its focus always visible', async () => {
+      const account = { email: 'grace@example.com', password: 'a-keyboard-Passw0rd' };
+      const signup = await fetch(`${service.baseUrl}/users`, {
+        method: 'POST',
+        body: new URLSearchParams(account),
+      });
+      expect(signup.status).toBe(200);
       const page = await freshPage();
-      await page.goto('/account/signup');
-      await page.getByLabel('Email').fill('grace@example.com');
-      await page.getByLabel('Password').fill('a-keyboard-Passw0rd');
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/account/login?notice=registered');
+      await page.goto('/account/login');
 
-      /** The focused element's id (or tag) and whether its focus outline shows. */
-      const focused = () =>
-        page.evaluate(() => {
+      /** Presses `key`, then expects the focus on `name` (an id, else a tag), with its outline. */
+      const press = async (key: string, name: string) => {
+        await page.keyboard.press(key);
+        const focused = await page.evaluate(() => {
           const element = document.activeElement;
           if (element === null) return null;
           const style = getComputedStyle(element);
           const visible = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
           return { name: element.id || element.tagName.toLowerCase(), visible };
         });
+        expect([key, focused]).toEqual([key, { name, visible: true }]);
+      };
 
       await timer.step('keyboard: Tab to each control, type, Enter', async () => {
-        await page.keyboard.press('Tab');
-        expect(await focused()).toEqual({ name: 'email', visible: true });
-        await page.keyboard.type('grace@example.com');
-        await page.keyboard.press('Tab');
-        expect(await focused()).toEqual({ name: 'password', visible: true });
-        await page.keyboard.type('a-keyboard-Passw0rd');
-        await page.keyboard.press('Tab');
-        expect(await focused()).toEqual({ name: 'button', visible: true });
-        await page.keyboard.press('Tab');
-        expect(await focused()).toEqual({ name: 'a', visible: true });
-        await page.keyboard.press('Shift+Tab');
-        await page.keyboard.press('Shift+Tab');
-        expect(await focused()).toEqual({ name: 'password', visible: true });
+        await press('Tab', 'email');
+        await page.keyboard.type(account.email);
+        await press('Tab', 'password');
+        await page.keyboard.type(account.password);
+        await press('Tab', 'button');
+        await press('Tab', 'a');
+        await press('Shift+Tab', 'button');
+        await press('Shift+Tab', 'password');
         await page.keyboard.press('Enter');
         await page.waitForURL('**/account/profile');
       });
 
       await timer.step('keyboard: log out with Tab and Space', async () => {
-        await page.keyboard.press('Tab');
-        expect(await focused()).toEqual({ name: 'button', visible: true });
+        await press('Tab', 'button');
         await page.keyboard.press('Space');
         await page.waitForURL('**/account/login?notice=logged-out');
       });
