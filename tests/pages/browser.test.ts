@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/dynamodb-local';
 import { chromiumInstalled, CHROMIUM_PATH, launchChromium, StepTimer } from '../support/browser';
-import { startLocalService, type LocalService } from '../support/local-service';
+import { startLocalService, type LocalService } from '../../scripts/support/local-service';
 
 /*
  * The hosted pages in headless Chromium against `npm start`: the whole journey, the login form
