@@ -3,8 +3,9 @@
  * each error the API answers, and where a form leads next. The server runs these functions for
  * forms posted without JavaScript; app.js carries their source (Function.prototype.toString) and
  * runs them in the browser after calling the API routes. So each function here must stand alone:
- * no imports, no names from this module, only its parameters and JavaScript's built-ins
- * (tests/pages/shared.test.ts runs them in an empty context to prove it).
+ * no imports, no names from this module, only its parameters and JavaScript's built-ins; and no
+ * named function inside it, which the bundler's keepNames would wrap in a helper of its own module
+ * (tests/pages/app-js.test.ts runs app.js as the deployed bundle serves it, to prove it).
  */
 
 /** An API error message (a regular expression), the form field it concerns, and its sentence. */
@@ -103,21 +104,22 @@ export function describeProblem(
   retryAfterSeconds: number | null,
   fields: readonly string[],
 ): Problem {
-  const wait = (seconds: number): string => {
-    const minutes = Math.ceil(seconds / 60);
-    if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-    return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  };
   for (const [pattern, field, sentence] of rules) {
     const match = typeof message === 'string' ? new RegExp(pattern, 'u').exec(message) : null;
     if (match === null) continue;
-    const fill = (text: string): string => text.replace('$1', match[1] ?? '');
-    let name = field === null ? null : fill(field);
+    const group = match[1] ?? '';
+    let name = field === null ? null : field.replace('$1', group);
     // The password rules say `password` whichever route applied them; the reset form's is new_password.
     if (name === 'password' && !fields.includes(name)) name = 'new_password';
+    const seconds = retryAfterSeconds ?? 60;
+    const minutes = Math.ceil(seconds / 60);
+    const wait =
+      seconds < 60
+        ? `${seconds} second${seconds === 1 ? '' : 's'}`
+        : `${minutes} minute${minutes === 1 ? '' : 's'}`;
     return {
       field: name !== null && fields.includes(name) ? name : null,
-      text: fill(sentence).replace('{retry}', wait(retryAfterSeconds ?? 60)),
+      text: sentence.replace('$1', group).replace('{retry}', wait),
     };
   }
   return { field: null, text: 'Something went wrong on our side. Try again in a moment.' };
