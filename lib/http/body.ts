@@ -1,12 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from './errors';
+import { readHeader } from './headers';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const entry = Object.entries(event.headers).find(([key]) => key.toLowerCase() === name);
-  return entry?.[1];
-}
 
 function bodyText(event: APIGatewayProxyEventV2, maxBytes: number): string {
   const raw = event.body ?? '';
@@ -52,7 +48,7 @@ function parseForm(text: string): Map<string, unknown> {
  */
 export function parseBody(event: APIGatewayProxyEventV2, maxBytes: number): Map<string, unknown> {
   const text = bodyText(event, maxBytes);
-  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  const mediaType = (readHeader(event, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (mediaType === 'application/json' || mediaType?.endsWith('+json')) return parseJson(text);
   if (mediaType === '' || mediaType === 'application/x-www-form-urlencoded') return parseForm(text);
   throw new UnsupportedMediaType();

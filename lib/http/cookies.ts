@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config';
+import { readHeader } from './headers';
 
 export const SESSION_COOKIE = 'session_id';
 
@@ -8,8 +9,7 @@ export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure'>;
 function cookiePairs(event: APIGatewayProxyEventV2): string[] {
   // HTTP APIs pass cookies as `event.cookies`; a raw Cookie header is the fallback.
   if (event.cookies !== undefined) return event.cookies.flatMap((c) => c.split(';'));
-  const header = Object.entries(event.headers).find(([name]) => name.toLowerCase() === 'cookie');
-  return header?.[1]?.split(';') ?? [];
+  return readHeader(event, 'cookie')?.split(';') ?? [];
 }
 
 /** The first value of the named cookie, as browsers send the most specific one first. */

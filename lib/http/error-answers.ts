@@ -14,6 +14,7 @@ import {
   WeakPassword,
 } from '../auth/errors';
 import { DependencyUnavailable } from '../platform/aws-errors';
+import { CrossSiteRequest } from './csrf';
 import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from './errors';
 
 export interface ErrorAnswer {
@@ -38,6 +39,7 @@ const ANSWERS = new Map([
   answer(MalformedRequest, ownMessage(400)),
   answer(BodyTooLarge, ownMessage(413)),
   answer(UnsupportedMediaType, ownMessage(415)),
+  answer(CrossSiteRequest, ownMessage(403)),
   answer(InvalidEmail, ownMessage(400)),
   answer(WeakPassword, ownMessage(400)),
   // The seed's message names the email; the client already knows which one it sent.

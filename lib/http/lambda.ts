@@ -6,6 +6,7 @@ import type { Env } from '../platform/config';
 import { REQUEST_MESSAGE, type RequestLog } from '../platform/local-log-format';
 import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
+import { refuseCrossSite } from './csrf';
 import { knownAnswer } from './error-answers';
 import { requestIdOf } from './request-id';
 import { json, type HttpResponse } from './response';
@@ -68,7 +69,8 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
 
 /**
  * The Lambda handler of a route: composes its services from `env` once (at cold start), then for
- * each request runs the route, maps errors, and writes one log line and the request's metrics.
+ * each request refuses a cross-site browser request that changes state, runs the route, maps
+ * errors, and writes one log line and the request's metrics.
  */
 export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
   const app = compose(env, route.services);
@@ -80,6 +82,7 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
     let response: HttpResponse;
     let errorName: string | undefined;
     try {
+      refuseCrossSite(event);
       response = await recordAuthEventsInto(events, () => handle(event));
     } catch (error) {
       errorName = serialiseError(error).name;

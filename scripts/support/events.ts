@@ -10,6 +10,8 @@ export interface EventOptions {
   base64?: boolean;
   cookies?: string[];
   headers?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
 }
 
 /** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
@@ -34,8 +36,10 @@ export function httpEvent(
     version: '2.0',
     routeKey: `${method} ${path}`,
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(options.query).toString(),
     headers,
+    ...(options.pathParameters !== undefined && { pathParameters: options.pathParameters }),
+    ...(options.query !== undefined && { queryStringParameters: options.query }),
     ...(options.cookies !== undefined && { cookies: options.cookies }),
     requestContext: {
       accountId: '123456789012',

@@ -23,7 +23,7 @@ async function bundledFiles(entry: string): Promise<string[]> {
 describe('function bundles', () => {
   const entries = new Map(functionEntries());
 
-  it.each(['profile', 'logout'])(
+  it.each(['profile', 'logout', 'pages'])(
     '%s reads sessions only: no bcryptjs, no password list',
     async (fn) => {
       const files = await bundledFiles(entries.get(fn) ?? '');

@@ -17,6 +17,7 @@ import {
 
 const MAIL_FROM = 'no-reply@example.com';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
+const RESET_URL = 'https://app.example.com/reset';
 
 /** What each function may do besides writing its own logs: action → resources. */
 const ALLOWED: Record<string, Record<string, string[]>> = {
@@ -47,6 +48,24 @@ const ALLOWED: Record<string, Record<string, string[]>> = {
     'dynamodb:Query': ['table/index/reset_token-index'],
     'dynamodb:GetItem': ['table'],
     'dynamodb:UpdateItem': ['table'],
+  },
+  // The hosted pages: GET reads the session for the profile page, as GET /profile does ...
+  pages: {
+    'dynamodb:Query': ['table/index/session_id-index'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+  },
+  // ... and their forms run the code of sign-up, login, logout and both reset routes.
+  pageForms: {
+    'dynamodb:Query': [
+      'table/index/email-index',
+      'table/index/reset_token-index',
+      'table/index/session_id-index',
+    ],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:PutItem': ['table'],
+    'dynamodb:UpdateItem': ['table'],
+    'ses:SendEmail': ['*'],
   },
 };
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -137,7 +156,11 @@ describe('the CloudFormation template of `serverless package`', () => {
         failedLoginsAlarmThreshold: '20',
         failedLoginsAlarmPeriodSeconds: '60',
       }),
-      packageTemplate('prod', { mailFrom: MAIL_FROM, alarmTopicArn: TOPIC_ARN }),
+      packageTemplate('prod', {
+        mailFrom: MAIL_FROM,
+        alarmTopicArn: TOPIC_ARN,
+        resetUrl: RESET_URL,
+      }),
       packageTemplate('local'),
     ]);
   }, 180_000);
@@ -199,14 +222,35 @@ describe('the CloudFormation template of `serverless package`', () => {
       console.log(`allowed actions per function: ${JSON.stringify(allowed)}`);
     });
 
-    it('lets resetToken send mail only from the configured sender', () => {
-      const [, fn] = functionsOf(prod, 'prod').get('resetToken') ?? [];
-      if (fn === undefined) throw new Error('no resetToken function');
-      const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
-        s.Action.includes('ses:SendEmail'),
-      );
-      expect(ses).toHaveLength(1);
-      expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    it.each(['resetToken', 'pageForms'])(
+      'lets %s send mail only from the configured sender',
+      (name) => {
+        const [, fn] = functionsOf(prod, 'prod').get(name) ?? [];
+        if (fn === undefined) throw new Error(`no ${name} function`);
+        const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
+          s.Action.includes('ses:SendEmail'),
+        );
+        expect(ses).toHaveLength(1);
+        expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+      },
+    );
+  });
+
+  describe('reset mails', () => {
+    const resetUrls = (template: Template) =>
+      ['resetToken', 'pageForms'].map((name) => {
+        const [, fn] = functionsOf(template, 'prod').get(name) ?? [];
+        const variables = fn?.Properties.Environment as { Variables: Record<string, unknown> };
+        return variables.Variables.RESET_URL;
+      });
+
+    it("link to the stack's own reset page, or to the page resetUrl names", () => {
+      const ownPage = {
+        'Fn::Sub':
+          'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/account/reset-password',
+      };
+      expect(resetUrls(prod)).toEqual([ownPage, ownPage]);
+      expect(resetUrls(withTopic)).toEqual([RESET_URL, RESET_URL]);
     });
   });
 

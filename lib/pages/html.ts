@@ -1,0 +1,87 @@
+/** HTML building blocks of the hosted pages: escaping, the document around a page, form fields. */
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Text made safe for HTML content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/gu, (c) => ESCAPES[c] ?? c);
+}
+
+/** A whole document. Script and style come from files of this origin: the CSP allows no inline. */
+export function documentOf(title: string, main: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Account</title>
+<link rel="stylesheet" href="/account/style.css">
+<script src="/account/app.js" defer></script>
+</head>
+<body>
+<main>
+<h1>${escapeHtml(title)}</h1>
+${main}
+</main>
+</body>
+</html>
+`;
+}
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  type: 'email' | 'password' | 'text';
+  autocomplete: string;
+  hint?: string;
+}
+
+/**
+ * A labelled input with its hint and its error slot, both tied to it by aria-describedby. The error
+ * slot is a live region (role=alert): a sentence put there, by the server or by app.js, is read
+ * out. An input with an error is marked invalid and takes the focus.
+ */
+export function fieldHtml(spec: FieldSpec, value: string, error: string | undefined): string {
+  const described = [spec.hint === undefined ? '' : `${spec.name}-hint`, `${spec.name}-error`];
+  const attributes = [
+    `id="${spec.name}"`,
+    `name="${spec.name}"`,
+    `type="${spec.type}"`,
+    `autocomplete="${spec.autocomplete}"`,
+    'required',
+    `aria-describedby="${described.filter(Boolean).join(' ')}"`,
+    // A password is never written back into a page.
+    ...(spec.type !== 'password' && value !== '' ? [`value="${escapeHtml(value)}"`] : []),
+    ...(error === undefined ? [] : ['aria-invalid="true"', 'autofocus']),
+  ];
+  const hint =
+    spec.hint === undefined
+      ? ''
+      : `\n<p id="${spec.name}-hint" class="hint">${escapeHtml(spec.hint)}</p>`;
+  return `<div class="field">
+<label for="${spec.name}">${escapeHtml(spec.label)}</label>${hint}
+<input ${attributes.join(' ')}>
+<p id="${spec.name}-error" class="field-error" role="alert">${escapeHtml(error ?? '')}</p>
+</div>`;
+}
+
+/** The error slot of a whole form, for problems that concern no one field. */
+export function formErrorHtml(error: string | undefined): string {
+  return `<p id="form-error" class="form-error" role="alert">${escapeHtml(error ?? '')}</p>`;
+}
+
+/** A sentence saying what just happened (account created, logged out ...), read out politely. */
+export function noticeHtml(notice: string | undefined): string {
+  return notice === undefined ? '' : `<p class="notice" role="status">${escapeHtml(notice)}</p>`;
+}
+
+export function linksHtml(links: readonly (readonly [href: string, text: string])[]): string {
+  const items = links.map(([href, text]) => `<li><a href="${href}">${escapeHtml(text)}</a></li>`);
+  return `<nav aria-label="Other pages">\n<ul>\n${items.join('\n')}\n</ul>\n</nav>`;
+}
