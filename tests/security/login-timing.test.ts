@@ -4,10 +4,23 @@ import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidCredentials } from '../../lib/auth/errors';
 import { dummyHash } from '../../lib/auth/passwords';
-import { db } from '../support/app';
+import { config, db } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 
+// The cost the Auth under test is configured with; not the test default, so that a compare at
+// the default cost cannot pass for one at the configured cost.
 const COST = 5;
+
+/** Makes bcrypt.compare stay pending until `finish` is called with its answer. */
+function holdCompare() {
+  let finish: (matched: boolean) => void = () => undefined;
+  const pending = new Promise<boolean>((resolve) => {
+    finish = resolve;
+  });
+  // The spy is typed by bcryptjs's last overload (callback style, void); the code awaits it.
+  const compare = vi.spyOn(bcrypt, 'compare').mockReturnValue(pending as never);
+  return { compare, finish };
+}
 
 describe('login timing path', () => {
   afterEach(() => {
@@ -39,10 +52,36 @@ describe('login timing path', () => {
       InvalidCredentials,
     );
     const forKnown = compare.mock.calls.map(([, hash]) => hash);
-    // assess
+    // assess: the cost is read from the hashes the logins compared against
+    expect(config.bcryptCost).not.toBe(COST);
     expect(forUnknown).toEqual([dummyHash(COST)]);
     expect(forKnown).toEqual([stored]);
-    expect(bcrypt.getRounds(stored)).toBe(bcrypt.getRounds(dummyHash(COST)));
+    expect([...forUnknown, ...forKnown].map((hash) => bcrypt.getRounds(hash))).toEqual([
+      COST,
+      COST,
+    ]);
+  });
+
+  it('an unknown email answers only once its compare has answered', async () => {
+    // prepare: a compare that stays pending until the test ends it
+    const auth = authWith({ bcryptCost: COST });
+    const { compare, finish } = holdCompare();
+    let answered = false;
+    // act
+    const attempt = auth.logins
+      .logIn(freshEmail(), 'a-wrong-password')
+      .catch((error: unknown) => error)
+      .finally(() => {
+        answered = true;
+      });
+    await vi.waitFor(() => {
+      expect(compare).toHaveBeenCalledOnce();
+    });
+    // assess: everything queued behind the compare call has run, and the login still waits on it
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    finish(false);
+    expect(await attempt).toBeInstanceOf(InvalidCredentials);
   });
 
   it('counts the failure of a known email while the compare runs, not after it', async () => {
@@ -50,12 +89,7 @@ describe('login timing path', () => {
     const auth = authWith({ bcryptCost: COST });
     const email = freshEmail();
     await auth.registerUser(email, strongPassword());
-    let finishCompare: (matched: boolean) => void = () => undefined;
-    const pending = new Promise<boolean>((resolve) => {
-      finishCompare = resolve;
-    });
-    // The spy is typed by bcryptjs's last overload (callback style, void); the code awaits it.
-    vi.spyOn(bcrypt, 'compare').mockReturnValue(pending as never);
+    const { finish } = holdCompare();
     const count = vi.spyOn(db, 'countFailedLogin');
     // act
     const attempt = auth.logins.logIn(email, 'a-wrong-password');
@@ -64,7 +98,7 @@ describe('login timing path', () => {
       expect(count).toHaveBeenCalledOnce();
     });
     expect((await db.findUserBy({ email })).failed_logins).toBe(1);
-    finishCompare(false);
+    finish(false);
     // ... and nothing else waits on DynamoDB once the compare has answered.
     await expect(attempt).rejects.toBeInstanceOf(InvalidCredentials);
     expect(count).toHaveBeenCalledOnce();
