@@ -158,8 +158,9 @@ describe('hostile input', () => {
   });
 
   it('an email of hostile text that passes the email check is stored and found again', async () => {
-    // Whatever gets past the email check (unicode, lone surrogates, RTL marks) becomes a key in
-    // DynamoDB: it must register and then log in under the same text, never answer 500.
+    // Whatever gets past the email check (unicode, graphemes, RTL marks; lone surrogates and
+    // control characters are refused) becomes a key in DynamoDB: it must register and then log in
+    // under the same text, never answer 500.
     const statuses: Record<number, number> = {};
     const seed = await assertReplayable(
       fc.asyncProperty(hostileText, fc.uuid(), async (text, unique) => {
