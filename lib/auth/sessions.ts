@@ -4,21 +4,26 @@ import type { DB, UserChanges, UserFilters } from '../store/db';
 import { ConflictError, NoResultFound } from '../store/errors';
 import { openUserStore } from '../store/open';
 import type { User } from '../store/user';
-import { findUser, hasFailures, hasPassed, FAILURES_CLEARED, SESSION_CLEARED } from './accounts';
+import { findUser, hasFailures, FAILURES_CLEARED, SESSION_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
 import { SessionNotFound } from './errors';
 import { recordAuthEvent } from './events';
-import { digestToken, generateUuid, isWellFormedToken } from './tokens';
+import { SessionLookup } from './session-lookup';
+import { digestToken, generateUuid } from './tokens';
 
 export type SessionSettings = Pick<Config, 'sessionTtlSeconds'>;
 
 /** Sessions: start, look up and end. Reads and writes sessions only: no password is involved. */
 export class Sessions {
+  private readonly lookup: SessionLookup;
+
   constructor(
     private readonly db: DB,
     private readonly settings: SessionSettings,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.lookup = new SessionLookup(db, now);
+  }
 
   /**
    * Starts a new session for the user (ending any other) and returns its id. `changes` are
@@ -48,16 +53,14 @@ export class Sessions {
 
   /** The user whose live session this is, or null (unknown, malformed or expired). */
   async getUserFromSessionId(sessionId: string | null | undefined): Promise<User | null> {
-    if (!isWellFormedToken(sessionId)) return null;
-    const digest = digestToken(sessionId);
-    const user = await findUser(this.db, { session_id: digest });
-    if (user === null) return null;
-    if (hasPassed(user.session_expires_at, this.now())) {
-      await this.end(user.id, digest);
+    const found = await this.lookup.find(sessionId);
+    if (found === null) return null;
+    if (found.expired) {
+      await this.end(found.user.id, found.digest);
       recordAuthEvent('session_expired');
       return null;
     }
-    return user;
+    return found.user;
   }
 
   /** The user of this live session; SessionNotFound when there is none. */
