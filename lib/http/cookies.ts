@@ -1,19 +1,24 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config';
-import { readHeader } from './headers';
+import { readHeader, type HeaderSource } from './headers';
 
 export const SESSION_COOKIE = 'session_id';
 
 export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure'>;
 
-function cookiePairs(event: APIGatewayProxyEventV2): string[] {
-  // HTTP APIs pass cookies as `event.cookies`; a raw Cookie header is the fallback.
+/** What cookies are read from: a route's event or a Lambda authorizer's. */
+export interface CookieSource extends HeaderSource {
+  cookies?: string[];
+}
+
+function cookiePairs(event: CookieSource): string[] {
+  // HTTP APIs pass cookies as `event.cookies`; a raw Cookie header is the fallback (and all that
+  // serverless-offline gives an authorizer).
   if (event.cookies !== undefined) return event.cookies.flatMap((c) => c.split(';'));
   return readHeader(event, 'cookie')?.split(';') ?? [];
 }
 
 /** The first value of the named cookie, as browsers send the most specific one first. */
-export function readCookie(event: APIGatewayProxyEventV2, name: string): string | undefined {
+export function readCookie(event: CookieSource, name: string): string | undefined {
   for (const pair of cookiePairs(event)) {
     const separator = pair.indexOf('=');
     if (separator === -1 || pair.slice(0, separator).trim() !== name) continue;
