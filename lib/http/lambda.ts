@@ -35,7 +35,7 @@ export function defineRoute<S>(route: RouteDefinition<S>): RouteDefinition<S> {
 }
 
 /** What the logs may hold of an error: its kind, message and stack, never its other fields. */
-function serialiseError(error: unknown): { name: string; message: string; stack?: string } {
+export function serialiseError(error: unknown): { name: string; message: string; stack?: string } {
   return error instanceof Error
     ? { name: error.name, message: error.message, ...(error.stack && { stack: error.stack }) }
     : { name: typeof error, message: 'non-error thrown' };

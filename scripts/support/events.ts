@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 
 export interface EventOptions {
@@ -58,6 +58,36 @@ export function httpEvent(
     }),
     isBase64Encoded: base64,
   };
+}
+
+/**
+ * The event API Gateway sends a Lambda request authorizer (payload 2.0, no identity source) for a
+ * request to `method path`: headers lower-cased by the caller as API Gateway does, cookies in
+ * `cookies`. serverless-offline's differs: headers as sent, and no `cookies`.
+ */
+export function authorizerEvent(
+  method: string,
+  path: string,
+  options: Pick<EventOptions, 'cookies' | 'headers'> = {},
+): APIGatewayRequestAuthorizerEventV2 {
+  const { routeKey, rawPath, rawQueryString, headers, cookies, requestContext } = httpEvent(
+    method,
+    path,
+    options,
+  );
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:us-east-1:123456789012:test/$default/${method}${path}`,
+    identitySource: [],
+    routeKey,
+    rawPath,
+    rawQueryString,
+    headers,
+    // API Gateway leaves `cookies` out of a request that has none, whatever the type says.
+    ...(cookies !== undefined && { cookies }),
+    requestContext,
+  } as APIGatewayRequestAuthorizerEventV2;
 }
 
 /** The value of the session_id cookie a response sets, if any. */

@@ -1,0 +1,195 @@
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { route as logoutRoute } from '../../handlers/routes/logout';
+import { route as profileRoute } from '../../handlers/routes/profile';
+import { route as whoamiRoute } from '../../handlers/routes/whoami';
+import { authorizerHandler } from '../../lib/http/authorizer';
+import { StoreUnavailable } from '../../lib/store/errors';
+import { authorizerEvent, httpEvent, type EventOptions } from '../../scripts/support/events';
+import { config, db, documentClient, handlerFor, testEnv } from '../support/app';
+import { authWith, freshEmail, strongPassword } from '../support/auth';
+import { behindAuthorizer } from '../support/authorizer';
+import { invoke } from '../support/invoke';
+
+/*
+ * The session authorizer in-process against DynamoDB Local, with the events API Gateway sends it
+ * (lower-cased headers, `cookies`) and the ones serverless-offline sends (headers as written, no
+ * `cookies`): the same session rules as GET /profile, and a deny for everything else.
+ */
+
+const DENY = { isAuthorized: false };
+
+const authorize = authorizerHandler(testEnv());
+const logout = handlerFor(logoutRoute);
+const profile = handlerFor(profileRoute);
+const whoami = handlerFor(whoamiRoute);
+const auth = authWith();
+
+type Presented = Pick<EventOptions, 'cookies' | 'headers'>;
+
+async function loggedIn() {
+  const email = freshEmail();
+  const user = await auth.registerUser(email, strongPassword());
+  const sessionId = await auth.createSession(email);
+  if (sessionId === null) throw new Error('no session');
+  return { user, email, sessionId };
+}
+
+function request(options: Presented = {}) {
+  return authorizerEvent('GET', '/whoami', options);
+}
+
+/** Every way a client may present the session, as each platform delivers it to the authorizer. */
+function presented(sessionId: string): Presented[] {
+  return [
+    { cookies: [`session_id=${sessionId}`] },
+    { cookies: ['theme=dark', `session_id=${sessionId}`] },
+    { headers: { authorization: `Bearer ${sessionId}` } },
+    // serverless-offline
+    { headers: { Cookie: `theme=dark; session_id=${sessionId}` } },
+    { headers: { Authorization: `bearer ${sessionId}` } },
+  ];
+}
+
+async function expectDenied(options: Presented) {
+  expect(await authorize(request(options)), JSON.stringify(options)).toEqual(DENY);
+}
+
+describe('the session authorizer', () => {
+  it('allows a live session from the cookie or a Bearer header, with who the caller is', async () => {
+    // prepare: two users, each logged in
+    const [alice, bob] = [await loggedIn(), await loggedIn()];
+    for (const { user, email, sessionId } of [alice, bob]) {
+      const stored = await db.findUserBy({ id: user.id });
+      const context = {
+        userId: user.id,
+        email,
+        sessionExpiresAt: new Date(stored.session_expires_at ?? 0).toISOString(),
+      };
+      for (const options of presented(sessionId)) {
+        // act + assess: each gets their own identity, whichever way it is presented
+        expect(await authorize(request(options))).toEqual({ isAuthorized: true, context });
+      }
+    }
+  });
+
+  it('denies a request that presents no session, a forged one or a malformed one', async () => {
+    const { sessionId } = await loggedIn();
+    const malformed = [
+      '',
+      'not-a-session',
+      `${sessionId}x`,
+      sessionId.slice(1),
+      sessionId.toUpperCase(),
+      `"${randomUUID()}`,
+      'a'.repeat(10_000),
+      "' OR session_id <> '",
+      '../../etc/passwd',
+      '\u00e9\u0000\u2028',
+    ];
+    const cases: Presented[] = [
+      {},
+      { cookies: ['theme=dark'] },
+      { cookies: [`session_id=${randomUUID()}`] },
+      { headers: { authorization: `Bearer ${randomUUID()}` } },
+      ...malformed.flatMap((value): Presented[] => [
+        { cookies: [`session_id=${value}`] },
+        { headers: { authorization: `Bearer ${value}` } },
+        { headers: { Cookie: `session_id=${value}` } },
+      ]),
+      // An Authorization header that is not a Bearer session: the cookie beside it is not used.
+      { headers: { authorization: `Basic ${sessionId}` }, cookies: [`session_id=${sessionId}`] },
+      { headers: { authorization: sessionId } },
+      { headers: { authorization: 'Bearer' } },
+      { headers: { authorization: `Bearer ${sessionId} ${sessionId}` } },
+      { headers: { authorization: `Bearer: ${sessionId}` } },
+    ];
+    for (const options of cases) await expectDenied(options);
+  });
+
+  it('denies a session that ended: after logout, after a password reset, once expired, or with its user gone', async () => {
+    const loggedOut = await loggedIn();
+    const cookies = [`session_id=${loggedOut.sessionId}`];
+    expect((await logout(httpEvent('DELETE', '/sessions', { cookies }))).statusCode).toBe(302);
+
+    const reset = await loggedIn();
+    await auth.updatePassword(await auth.getResetPasswordToken(reset.email), strongPassword());
+
+    const expired = await loggedIn();
+    await db.updateUser(expired.user.id, { session_expires_at: Date.now() - 1 });
+
+    const gone = await loggedIn();
+    await documentClient.send(
+      new DeleteCommand({ TableName: config.usersTable, Key: { id: gone.user.id } }),
+    );
+
+    for (const { sessionId } of [loggedOut, reset, expired, gone]) {
+      for (const options of presented(sessionId)) await expectDenied(options);
+    }
+  });
+
+  it('only reads: an expired session is refused and left for GET /profile to clear', async () => {
+    // prepare
+    const { user, sessionId } = await loggedIn();
+    await db.updateUser(user.id, { session_expires_at: Date.now() - 1 });
+    const before = await db.findUserBy({ id: user.id });
+    // act
+    await expectDenied({ cookies: [`session_id=${sessionId}`] });
+    // assess: unchanged by the authorizer, cleared by the route that may write
+    expect(await db.findUserBy({ id: user.id })).toEqual(before);
+    const cookies = [`session_id=${sessionId}`];
+    expect((await profile(httpEvent('GET', '/profile', { cookies }))).statusCode).toBe(403);
+    expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
+  });
+
+  it('fails instead of denying when DynamoDB does: the caller is not logged out', async () => {
+    const { sessionId } = await loggedIn();
+    const dynamodb = mockClient(DynamoDBDocumentClient);
+    try {
+      dynamodb.onAnyCommand().rejects(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+          $fault: 'client',
+        }),
+      );
+      await expect(
+        authorize(request({ cookies: [`session_id=${sessionId}`] })),
+      ).rejects.toBeInstanceOf(StoreUnavailable);
+      // A request with nothing to look up is still denied without asking DynamoDB.
+      await expectDenied({});
+    } finally {
+      dynamodb.restore();
+    }
+  });
+});
+
+describe('GET /whoami', () => {
+  const route = behindAuthorizer(authorize, whoami);
+
+  it('behind the authorizer, answers who the caller is and when the session ends', async () => {
+    const { user, email, sessionId } = await loggedIn();
+    const stored = await db.findUserBy({ id: user.id });
+    for (const options of presented(sessionId)) {
+      const answer = await invoke(route, httpEvent('GET', '/whoami', options));
+      expect([answer.statusCode, answer.json]).toEqual([
+        200,
+        {
+          userId: user.id,
+          email,
+          sessionExpiresAt: new Date(stored.session_expires_at ?? 0).toISOString(),
+        },
+      ]);
+    }
+  });
+
+  it('fails loudly (500) when it is reached without the authorizer, instead of serving anyone', async () => {
+    const { sessionId } = await loggedIn();
+    const answer = await invoke(
+      whoami,
+      httpEvent('GET', '/whoami', { cookies: [`session_id=${sessionId}`] }),
+    );
+    expect([answer.statusCode, answer.json]).toEqual([500, { message: 'internal error' }]);
+  });
+});
