@@ -47,6 +47,14 @@ describe('function bundles', () => {
     },
   );
 
+  it('sessionAuthorizer only reads sessions: no bcryptjs, no password list, not Sessions', async () => {
+    const files = await bundledFiles(entries.get('sessionAuthorizer') ?? '');
+    expect(files).toContain('lib/auth/session-lookup.ts');
+    // Sessions writes (it ends expired sessions); the authorizer's role could not.
+    expect(files).not.toContain('lib/auth/sessions.ts');
+    for (const code of PASSWORD_CODE) expect(files.filter((f) => f.includes(code))).toEqual([]);
+  });
+
   it('home carries no AWS SDK', async () => {
     const files = await bundledFiles(entries.get('home') ?? '');
     expect(files.filter((f) => f.includes('@aws-sdk/'))).toEqual([]);

@@ -4,10 +4,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
-import { config, handlerFor } from '../support/app';
+import { route as whoamiRoute } from '../../handlers/routes/whoami';
+import { authorizerHandler } from '../../lib/http/authorizer';
+import { config, handlerFor, testEnv } from '../support/app';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
+import { behindAuthorizer } from '../support/authorizer';
 import { OpenApiContract } from '../support/openapi';
 import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS } from '../support/routes';
 import { declaredRoutes } from '../../scripts/support/serverless-yml';
@@ -21,7 +24,13 @@ import { declaredRoutes } from '../../scripts/support/serverless-yml';
 
 const contract = new OpenApiContract();
 
-const handlers: Record<string, LambdaHandler> = routesFor();
+// GET /whoami as API Gateway serves it: behind the session authorizer, whose denials and failures
+// are API Gateway's own answers (tests/support/authorizer.ts).
+const whoami = handlerFor(whoamiRoute);
+const handlers: Record<string, LambdaHandler> = {
+  ...routesFor(),
+  'GET /whoami': behindAuthorizer(authorizerHandler(testEnv()), whoami),
+};
 
 const produced = new Set<string>();
 let validated = 0;
@@ -127,6 +136,26 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect((await call('GET /profile')).statusCode).toBe(403);
   });
 
+  it('GET /whoami says who the caller is for a live cookie or Bearer session, else 403', async () => {
+    const { cookies, email } = await loggedIn();
+    const sessionId = cookies[0]?.slice('session_id='.length) ?? '';
+    const bearer = { headers: { authorization: `Bearer ${sessionId}` } };
+    for (const options of [{ cookies }, bearer]) {
+      const answer = await call('GET /whoami', options);
+      expect(answer.statusCode).toBe(200);
+      expect(JSON.parse(answer.body ?? '')).toMatchObject({ email });
+    }
+    expect((await call('GET /whoami')).statusCode).toBe(403);
+    expect((await call('DELETE /sessions', { cookies })).statusCode).toBe(302);
+    expect((await call('GET /whoami', { cookies })).statusCode).toBe(403);
+    expect((await call('GET /whoami', bearer)).statusCode).toBe(403);
+  });
+
+  it('GET /whoami reached without the authorizer fails with a bare 500', async () => {
+    const { cookies } = await loggedIn();
+    expect((await call('GET /whoami', { cookies }, whoami)).statusCode).toBe(500);
+  });
+
   it('POST and PUT /reset_password issue a token, refuse strangers and set the password', async () => {
     const { email } = await registered();
     const issued = await call('POST /reset_password', { form: { email } });
@@ -193,6 +222,16 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
         expect(response.body).not.toContain('Requested resource');
       },
     );
+
+    it("GET /whoami gets API Gateway's 500: the authorizer fails rather than deny", async () => {
+      dynamodb.onAnyCommand().rejects(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+          $fault: 'client',
+        }),
+      );
+      expect((await call('GET /whoami', completeBody())).statusCode).toBe(500);
+    });
   });
 
   describe('with RESET_DELIVERY=email (deployed stages)', () => {

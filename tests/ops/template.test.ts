@@ -67,6 +67,12 @@ const ALLOWED: Record<string, Record<string, string[]>> = {
     'dynamodb:UpdateItem': ['table'],
     'ses:SendEmail': ['*'],
   },
+  // Reads sessions only: an expired one is left for the routes that may write to clear.
+  sessionAuthorizer: {
+    'dynamodb:Query': ['table/index/session_id-index'],
+    'dynamodb:GetItem': ['table'],
+  },
+  whoami: {},
 };
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 
@@ -155,6 +161,8 @@ describe('the CloudFormation template of `serverless package`', () => {
         logRetentionDays: '90',
         failedLoginsAlarmThreshold: '20',
         failedLoginsAlarmPeriodSeconds: '60',
+        authorizerTtlSeconds: '300',
+        authorizerIdentitySource: '$request.header.Cookie',
       }),
       packageTemplate('prod', {
         mailFrom: MAIL_FROM,
@@ -251,6 +259,84 @@ describe('the CloudFormation template of `serverless package`', () => {
       };
       expect(resetUrls(prod)).toEqual([ownPage, ownPage]);
       expect(resetUrls(withTopic)).toEqual([RESET_URL, RESET_URL]);
+    });
+  });
+
+  describe('the session authorizer', () => {
+    const AUTHORIZER = 'HttpApiAuthorizerSession';
+    const FUNCTION = 'SessionAuthorizerLambdaFunction';
+    const functionArn = { 'Fn::GetAtt': [FUNCTION, 'Arn'] };
+
+    it('is a request authorizer of the HTTP API that runs the sessionAuthorizer function', () => {
+      const authorizer = prod.Resources[AUTHORIZER];
+      expect(authorizer?.Type).toBe('AWS::ApiGatewayV2::Authorizer');
+      expect(authorizer?.Properties).toMatchObject({
+        ApiId: { Ref: 'HttpApi' },
+        AuthorizerType: 'REQUEST',
+        EnableSimpleResponses: true,
+        AuthorizerPayloadFormatVersion: '2.0',
+      });
+      expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toContain(
+        JSON.stringify(functionArn),
+      );
+      expect(functionsOf(prod, 'prod').get('sessionAuthorizer')?.[0]).toBe(FUNCTION);
+    });
+
+    it('caches nothing and needs no identity source by default: it runs on every request', () => {
+      for (const template of [prod, local]) {
+        expect(template.Resources[AUTHORIZER]?.Properties).toMatchObject({
+          AuthorizerResultTtlInSeconds: 0,
+          IdentitySource: [],
+        });
+      }
+      const tuned = withEmail.Resources[AUTHORIZER]?.Properties;
+      expect(tuned).toMatchObject({ IdentitySource: ['$request.header.Cookie'] });
+      expect(Number(tuned?.AuthorizerResultTtlInSeconds)).toBe(300);
+    });
+
+    it('may be invoked by this HTTP API only', () => {
+      const permissions = resourcesOf(prod, 'AWS::Lambda::Permission')
+        .map(([, permission]) => permission.Properties)
+        .filter((properties) => JSON.stringify(properties.FunctionName).includes(FUNCTION));
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0]).toMatchObject({
+        FunctionName: functionArn,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+      });
+      const source = JSON.stringify(permissions[0]?.SourceArn);
+      expect(source).toContain('":execute-api:"');
+      expect(source).toContain('{"Ref":"HttpApi"},"/*"');
+    });
+
+    it('guards GET /whoami and none of the other routes, whose answers stay their own', () => {
+      const guarded = Object.fromEntries(
+        resourcesOf(prod, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
+          route.Properties.RouteKey,
+          [route.Properties.AuthorizationType ?? 'NONE', route.Properties.AuthorizerId ?? null],
+        ]),
+      );
+      const open = ['NONE', null];
+      expect(guarded).toEqual({
+        'GET /': open,
+        'POST /users': open,
+        'POST /sessions': open,
+        'DELETE /sessions': open,
+        'GET /profile': open,
+        'POST /reset_password': open,
+        'PUT /reset_password': open,
+        'GET /account/{page}': open,
+        'POST /account/{page}': open,
+        'GET /whoami': ['CUSTOM', { Ref: AUTHORIZER }],
+      });
+    });
+
+    it("exports its ARN for other stacks' HTTP APIs", () => {
+      expect(prod.Outputs?.SessionAuthorizerArn).toEqual({
+        Description: expect.any(String),
+        Value: functionArn,
+        Export: { Name: 'user-auth-prod-session-authorizer-arn' },
+      });
     });
   });
 

@@ -116,7 +116,7 @@ describe('the template of a deployed stage', () => {
     const functions = Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(11);
     for (const fn of functions) {
       expect(fn.Properties.Environment?.Variables).toMatchObject({
         MIN_PASSWORD_LENGTH: '8',

@@ -11,6 +11,7 @@ const root = join(__dirname, '..', '..');
 export interface Template {
   Conditions?: Record<string, unknown>;
   Resources: Record<string, Resource>;
+  Outputs?: Record<string, unknown>;
 }
 
 export interface Resource {
