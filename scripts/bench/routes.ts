@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import { INDEX_BY_ATTRIBUTE, type IndexedAttribute } from '../../lib/store/table';
 import { digestToken } from '../../lib/auth/tokens';
-import { httpEvent, type EventOptions } from '../support/events';
+import { authorizerEvent, httpEvent, type EventOptions } from '../support/events';
 import type { CapacityRecorder, DynamoCall } from './capacity';
 import type { Service } from './service';
 
@@ -157,12 +157,26 @@ export class RouteBench {
     return async () => invoke(handler, httpEvent(method, path, await options()), status);
   }
 
+  /** The session authorizer with this request, failing loudly unless it allows it. */
+  private authorize(options: Pick<EventOptions, 'cookies' | 'headers'>): Prepare {
+    const event = authorizerEvent('GET', '/whoami', options);
+    return () =>
+      Promise.resolve(async () => {
+        const result = await this.service.authorizer(event);
+        if (!result.isAuthorized) throw new Error('session authorizer: expected an allow');
+      });
+  }
+
   /** Times every route against its floor, then records one call of each for its DynamoDB use. */
   async run(iterations: Iterations): Promise<RouteFigures[]> {
     const { handlers } = this.service;
     const loginUser = await this.user();
     const profileUser = await this.user();
     const profileSession = await this.session(profileUser.email);
+    const sessionLookupFloor: Prepare = () =>
+      Promise.resolve(async () => {
+        await this.rawLookup('session_id', digestToken(profileSession));
+      });
     const logoutUser = await this.user();
     const resetUser = await this.user();
     const updateUser = await this.user();
@@ -209,11 +223,17 @@ export class RouteBench {
           Promise.resolve({ cookies: [`session_id=${profileSession}`] }),
         ),
         floor: 'Query + GetItem',
-        floorPrepare: () =>
-          Promise.resolve(async () => {
-            await this.rawLookup('session_id', digestToken(profileSession));
-          }),
+        floorPrepare: sessionLookupFloor,
         target: 1.25,
+        password: false,
+      },
+      {
+        // Issue 13: what every request to a route behind the authorizer pays before the route.
+        route: 'session authorizer',
+        prepare: this.authorize({ cookies: [`session_id=${profileSession}`] }),
+        floor: 'Query + GetItem',
+        floorPrepare: sessionLookupFloor,
+        target: 1.15,
         password: false,
       },
       {

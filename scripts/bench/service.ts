@@ -10,6 +10,7 @@ import * as register from '../../handlers/routes/register';
 import * as resetToken from '../../handlers/routes/reset-token';
 import * as updatePassword from '../../handlers/routes/update-password';
 import { Auth } from '../../lib/auth/auth';
+import { authorizerHandler } from '../../lib/http/authorizer';
 import { lambdaHandler } from '../../lib/http/lambda';
 import { loadConfig, type Env } from '../../lib/platform/config';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
@@ -60,6 +61,7 @@ export function loadService(env: Env) {
       resetToken: lambdaHandler(env, resetToken.route),
       updatePassword: lambdaHandler(env, updatePassword.route),
     },
+    authorizer: authorizerHandler(env),
     auth: new Auth(db, config),
     db,
     documentClient,
