@@ -2,6 +2,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerResult,
   APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
 } from 'aws-lambda';
 import { compose } from '../app';
 import { sessionLookupServices } from '../auth/session-lookup';
@@ -22,6 +23,11 @@ export type AuthorizerResult =
 
 export type SessionAuthorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
+) => Promise<AuthorizerResult>;
+
+export type AuthorizerLambda = (
+  event: APIGatewayRequestAuthorizerEventV2,
+  context?: Context,
 ) => Promise<AuthorizerResult>;
 
 // RFC 9110: the scheme is case-insensitive; the session id is one token after it.
@@ -64,12 +70,16 @@ export function sessionAuthorizer(sessions: SessionReader): SessionAuthorizer {
  * read-only `SessionLookup`, it writes one log line per decision (never the session id) and logs
  * a failure before API Gateway turns it into a 500.
  */
-export function authorizerHandler(env: Env): SessionAuthorizer {
+export function authorizerHandler(env: Env): AuthorizerLambda {
   const { sessions, logger } = compose(env, sessionLookupServices);
   const authorize = sessionAuthorizer(sessions);
-  return async (event) => {
+  return async (event, context) => {
     const started = performance.now();
-    const line = { request_id: event.requestContext.requestId, route: event.routeKey };
+    const line = {
+      request_id: event.requestContext.requestId,
+      ...(context && { lambda_request_id: context.awsRequestId }),
+      route: event.routeKey,
+    };
     try {
       const result = await authorize(event);
       logger.info('authorization', {
