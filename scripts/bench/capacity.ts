@@ -5,7 +5,7 @@
  * capacity only while a recording is on, so timed runs send exactly what the service sends.
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface DynamoCall {
   /** e.g. `Query email-index`, `GetItem`, `TransactWriteItems`. */
@@ -51,8 +51,31 @@ function itemsOf(operation: string, input: CallInput, output: CallOutput) {
 export class CapacityRecorder {
   private calls: DynamoCall[] | undefined;
 
-  /** Adds the recording middleware to the client (and so to every command sent through it). */
-  constructor(client: DynamoDBDocumentClient) {
+  /**
+   * Records through every document client of this process, whichever module created it: each
+   * composed handler builds its own client at cold start. The recording middleware is added to a
+   * client the first time it sends.
+   */
+  constructor() {
+    const instrumented = new WeakSet<DynamoDBDocumentClient>();
+    const send = Reflect.get(DynamoDBDocumentClient.prototype, 'send') as (
+      ...args: unknown[]
+    ) => unknown;
+    const addTo = (client: DynamoDBDocumentClient) => {
+      instrumented.add(client);
+      this.instrument(client);
+    };
+    Object.defineProperty(DynamoDBDocumentClient.prototype, 'send', {
+      configurable: true,
+      writable: true,
+      value: function (this: DynamoDBDocumentClient, ...args: unknown[]): unknown {
+        if (!instrumented.has(this)) addTo(this);
+        return Reflect.apply(send, this, args);
+      },
+    });
+  }
+
+  private instrument(client: DynamoDBDocumentClient): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const calls = this.calls;

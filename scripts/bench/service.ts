@@ -32,8 +32,8 @@ export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: 
 }
 
 /**
- * The deployed defaults, except: the reset token in the body (mail would need SES), logs
- * silenced (the benchmark's output is its table; HTTP mode keeps them on).
+ * The deployed defaults, except: the reset token in the body (mail would need SES), logs and
+ * metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
  */
 export function benchEnv(endpoint: string, table: string, bcryptCost: string): Env {
   return {
@@ -44,6 +44,7 @@ export function benchEnv(endpoint: string, table: string, bcryptCost: string): E
     BCRYPT_COST: bcryptCost,
     RESET_DELIVERY: 'response',
     LOG_LEVEL: 'SILENT',
+    METRICS_ENABLED: 'false',
   };
 }
 

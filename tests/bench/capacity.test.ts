@@ -5,7 +5,7 @@ import { config } from '../support/app';
 import { documentClient } from '../support/app';
 import { db } from '../support/app';
 
-const recorder = new CapacityRecorder(documentClient);
+const recorder = new CapacityRecorder();
 
 describe('CapacityRecorder', () => {
   it('records the calls made while recording, with items and the capacity DynamoDB reports', async () => {
