@@ -11,11 +11,16 @@ export const route = defineRoute({
   handle:
     ({ logins, config }) =>
     async (event) => {
-      const { email, password } = readFields(event, ['email', 'password'], config.maxBodyBytes);
-      const { user, sessionId } = await logins.logIn(email, password);
+      const { email, password } = await readFields(
+        event,
+        ['email', 'password'],
+        config.maxBodyBytes,
+      );
+      const { sessionId } = await logins.logIn(email, password);
+      // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
       return json(
         200,
-        { email: user.email, message: 'logged in' },
+        { email, message: 'logged in' },
         { cookies: [sessionCookie(sessionId, config)] },
       );
     },

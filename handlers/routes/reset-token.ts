@@ -13,10 +13,11 @@ export const route = defineRoute({
   handle:
     ({ resetRequests, config }) =>
     async (event) => {
-      const { email } = readFields(event, ['email'], config.maxBodyBytes);
+      const { email } = await readFields(event, ['email'], config.maxBodyBytes);
       const outcome = await resetRequests.request(email);
+      // The email as sent, as Flask echoes the form field.
       return outcome.delivery === 'response'
-        ? json(200, { email: outcome.email, reset_token: outcome.resetToken })
-        : json(200, { email: outcome.email, message: RESET_MAIL_SENT });
+        ? json(200, { email, reset_token: outcome.resetToken })
+        : json(200, { email, message: RESET_MAIL_SENT });
     },
 });

@@ -10,16 +10,13 @@ export const route = defineRoute({
   handle:
     ({ passwordResets, config }) =>
     async (event) => {
-      const fields = readFields(
+      const fields = await readFields(
         event,
         ['email', 'reset_token', 'new_password'],
         config.maxBodyBytes,
       );
-      const user = await passwordResets.updatePassword(
-        fields.reset_token,
-        fields.new_password,
-        fields.email,
-      );
-      return json(200, { email: user.email, message: 'Password updated' });
+      await passwordResets.updatePassword(fields.reset_token, fields.new_password, fields.email);
+      // The email as sent, as Flask echoes the form field.
+      return json(200, { email: fields.email, message: 'Password updated' });
     },
 });

@@ -13,8 +13,7 @@ export type ResetRequestSettings = Pick<Config, 'resetTokenTtlSeconds' | 'resetD
 
 /** How a reset request was answered: the token itself, or a mail (maybe) sent. */
 export type ResetRequestOutcome =
-  | { delivery: 'response'; email: string; resetToken: string }
-  | { delivery: 'email'; email: string };
+  { delivery: 'response'; resetToken: string } | { delivery: 'email' };
 
 /** Issuing password-reset tokens and delivering them. */
 export class ResetRequests {
@@ -47,7 +46,7 @@ export class ResetRequests {
     const normalised = normaliseEmail(email);
     if (this.settings.resetDelivery === 'response') {
       const resetToken = await this.getResetPasswordToken(normalised);
-      return { delivery: 'response', email: normalised, resetToken };
+      return { delivery: 'response', resetToken };
     }
     try {
       const token = await this.getResetPasswordToken(normalised);
@@ -55,7 +54,7 @@ export class ResetRequests {
     } catch (error) {
       if (!(error instanceof UnknownEmail)) throw error;
     }
-    return { delivery: 'email', email: normalised };
+    return { delivery: 'email' };
   }
 }
 

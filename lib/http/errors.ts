@@ -19,7 +19,9 @@ export class BodyTooLarge extends RequestError {
 }
 
 export class UnsupportedMediaType extends RequestError {
-  constructor() {
-    super('body must be application/x-www-form-urlencoded or application/json');
+  constructor(
+    message = 'body must be application/x-www-form-urlencoded, multipart/form-data or application/json',
+  ) {
+    super(message);
   }
 }

@@ -6,12 +6,12 @@ import { parseBody } from './body';
  * The named fields of the request body, each a non-empty string, or a 400 naming the first
  * field that is missing, empty or not a string.
  */
-export function readFields<const Name extends string>(
+export async function readFields<const Name extends string>(
   event: APIGatewayProxyEventV2,
   names: readonly Name[],
   maxBodyBytes: number,
-): Record<Name, string> {
-  const body = parseBody(event, maxBodyBytes);
+): Promise<Record<Name, string>> {
+  const body = await parseBody(event, maxBodyBytes);
   const fields = {} as Record<Name, string>;
   for (const name of names) {
     const value = body.get(name);

@@ -2,9 +2,11 @@ import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 
 import { randomUUID } from 'node:crypto';
 
 export interface EventOptions {
-  /** Sent form-urlencoded unless `json` is set. */
+  /** Sent form-urlencoded unless `json` or `multipart` is set. */
   form?: Record<string, string>;
   json?: unknown;
+  /** Sent as multipart/form-data (what `curl -F` sends), base64-encoded as both gateways pass it. */
+  multipart?: Record<string, string>;
   body?: string;
   contentType?: string;
   base64?: boolean;
@@ -12,6 +14,22 @@ export interface EventOptions {
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;
+}
+
+/** A multipart/form-data body of plain fields, as `curl -F` and `requests` write it. */
+export function multipartBody(fields: Record<string, string>): {
+  body: string;
+  contentType: string;
+} {
+  const boundary = `----form-${randomUUID()}`;
+  const parts = Object.entries(fields).map(
+    ([name, value]) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+  );
+  return {
+    body: `${parts.join('')}--${boundary}--\r\n`,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
@@ -28,8 +46,12 @@ export function httpEvent(
   } else if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     contentType ??= 'application/json';
+  } else if (options.multipart !== undefined) {
+    const multipart = multipartBody(options.multipart);
+    body = multipart.body;
+    contentType ??= multipart.contentType;
   }
-  const base64 = options.base64 === true && body !== undefined;
+  const base64 = (options.base64 ?? options.multipart !== undefined) && body !== undefined;
   const headers: Record<string, string> = { ...options.headers };
   if (contentType !== undefined) headers['content-type'] = contentType;
   return {
