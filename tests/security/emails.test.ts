@@ -1,8 +1,10 @@
-// Item 1: emails are trimmed, compared case-insensitively (stored normalised) and checked.
+// Item 1: emails are stored in one canonical form (NFKC, trimmed, lower-cased, IDNA ASCII domain),
+// so one mailbox is one account whatever its spelling, and checked.
 import { describe, expect, it } from 'vitest';
 import { route as loginRoute } from '../../handlers/routes/login';
 import { route as registerRoute } from '../../handlers/routes/register';
 import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
+import { randomUUID } from 'node:crypto';
 import { EmailTaken } from '../../lib/auth/errors';
 import { db, handlerFor } from '../support/app';
 import { authWith, strongPassword } from '../support/auth';
@@ -32,7 +34,46 @@ describe('emails', () => {
     );
   });
 
+  it('are one account across NFKC, case and IDNA spellings of one mailbox, on every route', async () => {
+    // prepare
+    const local = `dom-${randomUUID()}`;
+    const password = strongPassword();
+    const registered = await register(
+      httpEvent('POST', '/users', { form: { email: `${local}@bücher.example`, password } }),
+    );
+    expect(registered.statusCode).toBe(200);
+    // act: the same mailbox, spelled with fullwidth letters, upper case and the ASCII domain
+    const spellings = [
+      `${local.toUpperCase()}@BÜCHER.example`,
+      `${local}@xn--bcher-kva.example`,
+      `${local}@ｂücher．ｅxample`,
+    ];
+    for (const email of spellings) {
+      // assess
+      const again = await register(httpEvent('POST', '/users', { form: { email, password } }));
+      expect([again.statusCode, bodyOf(again)]).toEqual([
+        400,
+        { message: 'email already registered' },
+      ]);
+      const loggedIn = await login(httpEvent('POST', '/sessions', { form: { email, password } }));
+      expect(loggedIn.statusCode).toBe(200);
+      const token = await resetToken(httpEvent('POST', '/reset_password', { form: { email } }));
+      expect(token.statusCode).toBe(200);
+    }
+    expect((await db.findUserBy({ email: `${local}@xn--bcher-kva.example` })).email).toBe(
+      `${local}@xn--bcher-kva.example`,
+    );
+  });
+
   it.each([
+    'b\u200bob@example.com',
+    'bo\u00adb@example.com',
+    'bob@exam\u00adple.com',
+    'bo\u0085b@example.com',
+    'Bob <bob@example.com>',
+    '"Bob" <bob@example.com>',
+    'bob@example.com (Bob)',
+    'bob@[192.0.2.1]',
     'no-at-sign',
     'two@@example.com',
     'nobody@localhost',
