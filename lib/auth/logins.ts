@@ -1,6 +1,6 @@
 import type { Platform } from '../app';
 import type { Config } from '../platform/config';
-import type { DB, UserChanges, UserFilters } from '../store/db';
+import type { DB, UserChanges } from '../store/db';
 import { ConflictError } from '../store/errors';
 import { openUserStore } from '../store/open';
 import type { User } from '../store/user';
@@ -21,6 +21,20 @@ export interface LoggedIn {
   sessionId: string;
 }
 
+/**
+ * A write made only while the hash that was checked is still stored: null when a password reset
+ * committed in between (the store's ConflictError), so a login racing a reset leaves no session,
+ * failure count or lock that outlives the reset.
+ */
+async function unlessReset<T>(write: Promise<T>): Promise<T | null> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof ConflictError) return null;
+    throw error;
+  }
+}
+
 /** Credentials: checking a password, counting failures, locking, and logging in. */
 export class Logins {
   constructor(
@@ -37,8 +51,11 @@ export class Logins {
   async validLogin(email: string, password: string): Promise<boolean> {
     const user = await this.authenticate(email, password);
     if (user === null) return false;
-    if (hasFailures(user)) await this.db.updateUser(user.id, FAILURES_CLEARED);
-    return true;
+    if (!hasFailures(user)) return true;
+    const cleared = this.db.updateUser(user.id, FAILURES_CLEARED, {
+      hashed_password: user.hashed_password,
+    });
+    return (await unlessReset(cleared)) !== null;
   }
 
   /** Checks the credentials and starts a session in one go; InvalidCredentials when wrong. */
@@ -46,22 +63,17 @@ export class Logins {
     const user = await this.authenticate(email, password);
     if (user === null) throw new InvalidCredentials();
     const changes: UserChanges = {};
-    const expected: UserFilters = {};
     if (needsRehash(user.hashed_password, this.settings.bcryptCost)) {
-      // Upgrade a hash made at a lower cost, now that we hold the password. Conditional on the
-      // hash being unchanged, so a password reset racing with this login is never undone.
+      // Upgrade a hash made at a lower cost, now that we hold the password.
       changes.hashed_password = await hashPassword(password, this.settings.bcryptCost);
-      expected.hashed_password = user.hashed_password;
     }
-    try {
-      const sessionId = await this.sessions.start(user, changes, expected);
-      recordAuthEvent('login_succeeded');
-      return { user, sessionId };
-    } catch (error) {
-      // The password was reset between the check and the session write: the credentials are stale.
-      if (error instanceof ConflictError) throw new InvalidCredentials();
-      throw error;
-    }
+    // Conditional on the hash that was checked: a reset that committed meanwhile is neither
+    // undone by the upgrade nor outlived by this session (the credentials are stale).
+    const started = this.sessions.start(user, changes, { hashed_password: user.hashed_password });
+    const sessionId = await unlessReset(started);
+    if (sessionId === null) throw new InvalidCredentials();
+    recordAuthEvent('login_succeeded');
+    return { user, sessionId };
   }
 
   private async authenticate(email: string, password: string): Promise<User | null> {
@@ -79,8 +91,13 @@ export class Logins {
     // compare plus a write. A success resets the count (the user returned says it has failures).
     const [matched, failures] = await Promise.all([
       verifyPassword(password, user.hashed_password),
-      this.db.countFailedLogin(user.id),
+      unlessReset(this.db.countFailedLogin(user.id, user.hashed_password)),
     ]);
+    if (failures === null) {
+      // The password was reset while it was checked: whatever the compare says, it is stale.
+      recordAuthEvent('login_failed');
+      return null;
+    }
     if (matched) return { ...user, failed_logins: failures };
     await this.lockIfTooMany(user, failures);
     return null;
@@ -101,8 +118,12 @@ export class Logins {
       loginLockSeconds * 2 ** (failures - loginMaxFailures),
       loginLockMaxSeconds,
     );
-    await this.db.updateUser(user.id, { locked_until: this.now() + seconds * 1000 });
-    recordAuthEvent('account_locked');
+    const locked = this.db.updateUser(
+      user.id,
+      { locked_until: this.now() + seconds * 1000 },
+      { hashed_password: user.hashed_password },
+    );
+    if ((await unlessReset(locked)) !== null) recordAuthEvent('account_locked');
   }
 }
 

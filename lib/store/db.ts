@@ -245,24 +245,28 @@ export class DB {
     }
   }
 
-  /** Atomically adds one to the user's failed-login count and returns the new count. */
-  async countFailedLogin(userId: string): Promise<number> {
+  /**
+   * Atomically adds one to the user's failed-login count and returns the new count, only while
+   * the user's hash is still `checkedHash` (else ConflictError): a failure against a password that
+   * has just been reset must not count against the new one.
+   */
+  async countFailedLogin(userId: string, checkedHash: string): Promise<number> {
     const update = new UpdateCommand({
       TableName: this.tableName,
       Key: { id: userId },
       UpdateExpression: 'ADD failed_logins :one',
-      ConditionExpression: 'attribute_exists(email)',
-      ExpressionAttributeValues: { ':one': 1 },
+      ConditionExpression: 'hashed_password = :checked',
+      ExpressionAttributeValues: { ':one': 1, ':checked': checkedHash },
       ReturnValues: 'UPDATED_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     try {
       const { Attributes } = await storeCall(this.client.send(update));
       return Attributes?.failed_logins as number;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new NoResultFound(`no user with id ${userId}`);
-      }
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item?.email === undefined) throw new NoResultFound(`no user with id ${userId}`);
+      throw new ConflictError('the password changed since it was checked');
     }
   }
 

@@ -196,8 +196,20 @@ describe('DB.updateUser', () => {
 describe('DB.countFailedLogin', () => {
   it('counts atomically under concurrency', async () => {
     const user = await db.addUser(freshEmail(), 'hash');
-    const counts = await Promise.all(Array.from({ length: 5 }, () => db.countFailedLogin(user.id)));
+    const counts = await Promise.all(
+      Array.from({ length: 5 }, () => db.countFailedLogin(user.id, 'hash')),
+    );
     expect([...counts].sort()).toEqual([1, 2, 3, 4, 5]);
     expect((await db.findUserBy({ id: user.id })).failed_logins).toBe(5);
+  });
+
+  it('counts nothing once the checked hash is no longer the stored one', async () => {
+    const user = await db.addUser(freshEmail(), 'old hash');
+    await db.updateUser(user.id, { hashed_password: 'new hash' });
+    await expect(db.countFailedLogin(user.id, 'old hash')).rejects.toBeInstanceOf(ConflictError);
+    expect((await db.findUserBy({ id: user.id })).failed_logins).toBe(0);
+    await expect(db.countFailedLogin('no-such-id', 'old hash')).rejects.toBeInstanceOf(
+      NoResultFound,
+    );
   });
 });
