@@ -13,6 +13,7 @@ export type AuthSettings = Pick<
   Config,
   | 'bcryptCost'
   | 'minPasswordLength'
+  | 'refuseCommonPasswords'
   | 'sessionTtlSeconds'
   | 'resetTokenTtlSeconds'
   | 'resetDelivery'

@@ -1,3 +1,4 @@
+import type { Config } from '../platform/config';
 import { COMMON_PASSWORDS } from './common-passwords';
 import { WeakPassword } from './errors';
 import { BCRYPT_MAX_BYTES, utf8Length } from './passwords';
@@ -10,8 +11,15 @@ function isCommon(password: string): boolean {
   return commonPasswords.has(password.toLowerCase());
 }
 
-/** Refuses a new password that bcrypt would truncate, that is too short, or that is well known. */
-export function checkNewPassword(password: string, minLength: number): void {
+/** The stage's rules for new passwords: the local stage accepts what Flask clients send. */
+export type PasswordPolicy = Pick<Config, 'minPasswordLength' | 'refuseCommonPasswords'>;
+
+/**
+ * Refuses a new password that bcrypt would truncate, that is too short, or, where the policy says
+ * so, that is well known.
+ */
+export function checkNewPassword(password: string, policy: PasswordPolicy): void {
+  const minLength = policy.minPasswordLength;
   if (Array.from(password).length < minLength) {
     throw new WeakPassword(`password must be at least ${minLength} characters long`);
   }
@@ -24,7 +32,7 @@ export function checkNewPassword(password: string, minLength: number): void {
   if (password.includes('\u0000')) {
     throw new WeakPassword('password must not contain NUL characters');
   }
-  if (isCommon(password)) {
+  if (policy.refuseCommonPasswords && isCommon(password)) {
     throw new WeakPassword('password is too common, choose another one');
   }
 }

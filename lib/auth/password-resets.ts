@@ -8,11 +8,11 @@ import { findUser, hasPassed, FAILURES_CLEARED, SESSION_CLEARED } from './accoun
 import { normaliseEmail } from './email';
 import { InvalidResetToken } from './errors';
 import { recordAuthEvent } from './events';
-import { checkNewPassword } from './password-policy';
+import { checkNewPassword, type PasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
 import { digestToken, isWellFormedToken } from './tokens';
 
-export type PasswordResetSettings = Pick<Config, 'bcryptCost' | 'minPasswordLength'>;
+export type PasswordResetSettings = Pick<Config, 'bcryptCost'> & PasswordPolicy;
 
 /** Setting a new password with a reset token. */
 export class PasswordResets {
@@ -28,7 +28,7 @@ export class PasswordResets {
    */
   async updatePassword(resetToken: string, password: string, email?: string): Promise<User> {
     const normalisedEmail = email === undefined ? undefined : normaliseEmail(email);
-    checkNewPassword(password, this.settings.minPasswordLength);
+    checkNewPassword(password, this.settings);
     if (!isWellFormedToken(resetToken)) throw new InvalidResetToken();
     const digest = digestToken(resetToken);
     const user = await findUser(this.db, { reset_token: digest });

@@ -7,10 +7,10 @@ import type { User } from '../store/user';
 import { normaliseEmail } from './email';
 import { EmailTaken } from './errors';
 import { recordAuthEvent } from './events';
-import { checkNewPassword } from './password-policy';
+import { checkNewPassword, type PasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
 
-export type RegistrationSettings = Pick<Config, 'bcryptCost' | 'minPasswordLength'>;
+export type RegistrationSettings = Pick<Config, 'bcryptCost'> & PasswordPolicy;
 
 /** Creating accounts. */
 export class Registration {
@@ -27,7 +27,7 @@ export class Registration {
   /** Creates the user; EmailTaken ("User <email> already exists") when the email has one. */
   async registerUser(email: string, password: string): Promise<User> {
     const normalised = normaliseEmail(email);
-    checkNewPassword(password, this.settings.minPasswordLength);
+    checkNewPassword(password, this.settings);
     // Checked before hashing, so a taken email costs one read instead of a whole bcrypt hash.
     // The outcome is EmailTaken either way; the write below still guards against a race.
     if (await this.db.isEmailTaken(normalised)) throw new EmailTaken(normalised);

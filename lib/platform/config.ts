@@ -26,6 +26,8 @@ export interface Config {
   dynamodbMaxAttempts: number;
   bcryptCost: number;
   minPasswordLength: number;
+  /** Whether new passwords on the common-password list are refused (off only on the local stage). */
+  refuseCommonPasswords: boolean;
   sessionTtlSeconds: number;
   resetTokenTtlSeconds: number;
   resetDelivery: ResetDelivery;
@@ -38,6 +40,8 @@ export interface Config {
   loginLockSeconds: number;
   loginLockMaxSeconds: number;
   maxBodyBytes: number;
+  /** Origins whose pages may call the API with the user's cookie (credentialed CORS); none by default. */
+  allowedOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -75,6 +79,30 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be "true" or "false", got "${raw}"`);
 }
 
+/**
+ * A comma-separated list of origins (`https://app.example.com`), each exactly as a browser sends it
+ * in `Origin`: scheme, host and port only. No `*`: credentialed CORS needs named origins.
+ */
+function origins(env: Env, name: string): readonly string[] {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `${name} must list origins such as https://app.example.com, got "${origin}"`,
+      );
+    }
+    return origin;
+  });
+}
+
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const raw = text(env, name, fallback);
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -98,6 +126,7 @@ export function loadConfig(env: Env): Config {
     dynamodbMaxAttempts: integer(env, 'DYNAMODB_MAX_ATTEMPTS', 3, 1, 10),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
     minPasswordLength: integer(env, 'MIN_PASSWORD_LENGTH', 8, 1, 64),
+    refuseCommonPasswords: boolean(env, 'REFUSE_COMMON_PASSWORDS', true),
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 86_400, 60, 31_536_000),
     resetTokenTtlSeconds: integer(env, 'RESET_TOKEN_TTL_SECONDS', 900, 60, 86_400),
     resetDelivery: oneOf(env, 'RESET_DELIVERY', 'email', ['response', 'email']),
@@ -109,6 +138,7 @@ export function loadConfig(env: Env): Config {
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 60, 1, 86_400),
     loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 3600, 1, 604_800),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 8192, 256, 1_048_576),
+    allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
   };
   if (config.resetDelivery === 'email' && config.mailFrom === undefined) {
     throw new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"');
