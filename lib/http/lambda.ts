@@ -6,13 +6,14 @@ import type { Env } from '../platform/config';
 import { REQUEST_MESSAGE, type RequestLog } from '../platform/local-log-format';
 import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
+import { withCors } from './cors';
 import { refuseCrossSite } from './csrf';
 import { knownAnswer } from './error-answers';
 import { requestIdOf } from './request-id';
 import { json, type HttpResponse } from './response';
 
-/** A route as API Gateway names it: method and path, e.g. `GET /profile`. */
-export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}`;
+/** A route as API Gateway names it: method and path, e.g. `GET /profile`, or its catch-all. */
+export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}` | '$default';
 
 /** Answers one request of a route, with the services the route was built with. */
 export type RequestHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
@@ -88,6 +89,7 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
       errorName = serialiseError(error).name;
       response = errorResponse(error, requestId, app.logger);
     }
+    response = withCors(response, event, app.config);
     const line: RequestLog = {
       request_id: requestId,
       ...(context && { lambda_request_id: context.awsRequestId }),

@@ -5,7 +5,6 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: num
 // On every answer: nothing about accounts may be cached by browsers or proxies, and no client
 // may sniff the JSON into something it would render.
 const COMMON_HEADERS = {
-  'Content-Type': 'application/json',
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
 };
@@ -18,7 +17,7 @@ interface Extras {
 export function json(statusCode: number, body: object, extras: Extras = {}): HttpResponse {
   return {
     statusCode,
-    headers: { ...COMMON_HEADERS, ...extras.headers },
+    headers: { 'Content-Type': 'application/json', ...COMMON_HEADERS, ...extras.headers },
     body: JSON.stringify(body),
     ...(extras.cookies !== undefined && { cookies: extras.cookies }),
   };
@@ -27,4 +26,9 @@ export function json(statusCode: number, body: object, extras: Extras = {}): Htt
 /** 302, so that a client following it turns the request into a GET, as Flask's redirect does. */
 export function redirect(location: string, body: object, extras: Extras = {}): HttpResponse {
   return json(302, body, { ...extras, headers: { ...extras.headers, Location: location } });
+}
+
+/** 204, with the common headers but no body (so no Content-Type): a CORS preflight's answer. */
+export function noContent(headers: Record<string, string>): HttpResponse {
+  return { statusCode: 204, headers: { ...COMMON_HEADERS, ...headers } };
 }

@@ -11,7 +11,8 @@ const cloudFormationTags: Tags = SHORT_FORMS.flatMap((tag): Tags => [
 ]);
 
 interface HttpApiEvent {
-  httpApi?: { method: string; path: string };
+  /** A route, or `'*'`: API Gateway's catch-all `$default` route. */
+  httpApi?: { method: string; path: string } | '*';
 }
 
 export interface ServerlessYml {
@@ -25,13 +26,13 @@ export function serverlessYml(): ServerlessYml {
   return parse(text, { customTags: cloudFormationTags }) as ServerlessYml;
 }
 
-/** The `httpApi` routes of every function, as `METHOD /path`. */
+/** The `httpApi` routes of every function, as `METHOD /path` or `$default`. */
 export function declaredRoutes(): string[] {
   return Object.values(serverlessYml().functions).flatMap((fn) =>
-    (fn.events ?? []).flatMap((event) =>
-      event.httpApi === undefined
-        ? []
-        : [`${event.httpApi.method.toUpperCase()} ${event.httpApi.path}`],
-    ),
+    (fn.events ?? []).flatMap(({ httpApi }) => {
+      if (httpApi === undefined) return [];
+      if (httpApi === '*') return ['$default'];
+      return [`${httpApi.method.toUpperCase()} ${httpApi.path}`];
+    }),
   );
 }

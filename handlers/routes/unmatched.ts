@@ -1,0 +1,13 @@
+import { defineRoute } from '../../lib/http/lambda';
+import { unmatchedAnswer } from '../../lib/http/unmatched';
+import { ROUTE_KEYS } from './keys';
+
+/** API Gateway's $default route: every request that no other route matches. */
+export const route = defineRoute({
+  key: '$default',
+  services: () => ({}),
+  handle:
+    ({ config }) =>
+    (event) =>
+      Promise.resolve(unmatchedAnswer(event, ROUTE_KEYS, config)),
+});

@@ -1,0 +1,25 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { preflightAnswer, type CorsSettings } from './cors';
+import { json, type HttpResponse } from './response';
+
+/**
+ * The answer to a request that no route matches (API Gateway's $default route): 404 for an
+ * unknown path, 405 with `Allow` for another method on a known one, or a CORS preflight's answer.
+ * Always the service's own JSON, never the gateway's or the emulator's page.
+ */
+export function unmatchedAnswer(
+  event: APIGatewayProxyEventV2,
+  routeKeys: readonly string[],
+  settings: CorsSettings,
+): HttpResponse {
+  const path = event.requestContext.http.path;
+  const methods = routeKeys
+    .map((key) => key.split(' '))
+    .filter(([, routePath]) => routePath === path)
+    .map(([method = '']) => method);
+  if (methods.length === 0) return json(404, { message: 'no such route' });
+  return (
+    preflightAnswer(event, methods, settings) ??
+    json(405, { message: 'method not allowed' }, { headers: { Allow: methods.join(', ') } })
+  );
+}
