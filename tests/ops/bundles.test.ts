@@ -55,8 +55,8 @@ describe('function bundles', () => {
     for (const code of PASSWORD_CODE) expect(files.filter((f) => f.includes(code))).toEqual([]);
   });
 
-  it('home carries no AWS SDK', async () => {
-    const files = await bundledFiles(entries.get('home') ?? '');
+  it.each(['home', 'unmatched'])('%s carries no AWS SDK', async (fn) => {
+    const files = await bundledFiles(entries.get(fn) ?? '');
     expect(files.filter((f) => f.includes('@aws-sdk/'))).toEqual([]);
   });
 });

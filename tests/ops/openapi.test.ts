@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
+import { route as unmatchedRoute } from '../../handlers/routes/unmatched';
 import { route as whoamiRoute } from '../../handlers/routes/whoami';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import { config, handlerFor, testEnv } from '../support/app';
@@ -12,7 +13,8 @@ import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
 import { behindAuthorizer } from '../support/authorizer';
 import { OpenApiContract } from '../support/openapi';
-import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS } from '../support/routes';
+import { ROUTE_KEYS } from '../../handlers/routes/keys';
+import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
 import { declaredRoutes } from '../../scripts/support/serverless-yml';
 
 /*
@@ -38,6 +40,7 @@ let validated = 0;
 /** The request's fields as the document's request schemas see them. */
 function requestFields(options: EventOptions): [string, unknown] | undefined {
   if (options.form !== undefined) return ['application/x-www-form-urlencoded', options.form];
+  if (options.multipart !== undefined) return ['multipart/form-data', options.multipart];
   if (options.json !== undefined) return ['application/json', options.json];
   return undefined;
 }
@@ -104,9 +107,10 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect((await call('GET /')).statusCode).toBe(200);
   });
 
-  it('POST /users registers from a form or JSON, and refuses a taken email', async () => {
+  it('POST /users registers from a form, multipart or JSON, and refuses a taken email', async () => {
     const user = freshUser();
     expect((await call('POST /users', { json: freshUser() })).statusCode).toBe(200);
+    expect((await call('POST /users', { multipart: freshUser() })).statusCode).toBe(200);
     expect((await call('POST /users', { form: user })).statusCode).toBe(200);
     expect((await call('POST /users', { form: user })).statusCode).toBe(400);
     expect((await call('POST /users', { form: { email: user.email } })).statusCode).toBe(400);
@@ -257,9 +261,62 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     });
   });
 
+  describe('with allowedOrigins, for a listed origin', () => {
+    const origin = 'https://app.example.com';
+    const corsHandlers = routesFor({ ALLOWED_ORIGINS: origin });
+
+    it('every kind of answer carries the documented CORS headers', async () => {
+      const headers = { origin };
+      const user = freshUser();
+      const routes: [RouteKey, EventOptions][] = [
+        ['GET /', { headers }],
+        ['POST /users', { multipart: user, headers }],
+        ['POST /users', { form: user, headers }],
+        ['POST /sessions', { json: user, headers }],
+        ['GET /profile', { headers }],
+        ['POST /reset_password', { form: { email: 'x' }, headers }],
+        ['PUT /reset_password', { body: 'x', contentType: 'text/plain', headers }],
+      ];
+      for (const [route, options] of routes) {
+        const response = await call(route, options, corsHandlers[route]);
+        expect(response.headers?.['Access-Control-Allow-Origin']).toBe(origin);
+      }
+    });
+  });
+
   it('every documented answer was produced and validated', () => {
     expect([...produced].sort()).toEqual(contract.answers().sort());
     console.log(`${validated} real responses validated against docs/openapi.yaml`);
+  });
+});
+
+describe('requests no route matches (the $default route)', () => {
+  const origin = 'https://app.example.com';
+  const unmatched = handlerFor(unmatchedRoute, { ALLOWED_ORIGINS: origin });
+
+  it.each([
+    ['NotFound', 'GET', '/nope', {}],
+    ['NotFound', 'POST', '/users/1', { headers: { origin } }],
+    ['MethodNotAllowed', 'DELETE', '/users', {}],
+    [
+      'MethodNotAllowed',
+      'OPTIONS',
+      '/profile',
+      { headers: { origin: 'https://attacker.example' } },
+    ],
+    ['MethodNotAllowed', 'PATCH', '/sessions', { headers: { origin } }],
+    [
+      'Preflight',
+      'OPTIONS',
+      '/reset_password',
+      { headers: { origin, 'access-control-request-method': 'PUT' } },
+    ],
+  ] as const)('answer %s to %s %s, as documented', async (name, method, path, options) => {
+    const response = await unmatched(httpEvent(method, path, options));
+    expect(contract.componentResponseProblems(name, response)).toEqual([]);
+    expect(response.statusCode).toBe(
+      { NotFound: 404, MethodNotAllowed: 405, Preflight: 204 }[name],
+    );
   });
 });
 
@@ -268,11 +325,13 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
 const PAGE_ROUTES = ['GET /account/{page}', 'POST /account/{page}'];
 
 describe('docs/openapi.yaml and serverless.yml', () => {
-  it('describe the same API routes; the only others declared are the two of the hosted pages', () => {
+  it('describe the same API routes; the others declared are the hosted pages and $default', () => {
     const declared = declaredRoutes();
-    expect(declared).toEqual(expect.arrayContaining(PAGE_ROUTES));
-    const api = declared.filter((route) => !PAGE_ROUTES.includes(route));
+    expect(declared).toEqual(expect.arrayContaining([...PAGE_ROUTES, '$default']));
+    const api = declared.filter((route) => !PAGE_ROUTES.includes(route) && route !== '$default');
     expect(contract.routes().sort()).toEqual(api.sort());
     expect(Object.keys(handlers).sort()).toEqual(contract.routes().sort());
+    // What the $default route's 404 and 405 answers are decided against: every other route.
+    expect([...ROUTE_KEYS].sort()).toEqual(declared.filter((r) => r !== '$default').sort());
   });
 });

@@ -18,6 +18,7 @@ import {
 const MAIL_FROM = 'no-reply@example.com';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
 const RESET_URL = 'https://app.example.com/reset';
+const ORIGINS = 'https://app.example.com,https://admin.example.com';
 
 /** What each function may do besides writing its own logs: action → resources. */
 const ALLOWED: Record<string, Record<string, string[]>> = {
@@ -73,6 +74,7 @@ const ALLOWED: Record<string, Record<string, string[]>> = {
     'dynamodb:GetItem': ['table'],
   },
   whoami: {},
+  unmatched: {},
 };
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 
@@ -103,6 +105,16 @@ function functionsOf(template: Template, stage: string): Map<string, [string, Re
       String(fn.Properties.FunctionName).replace(`user-auth-${stage}-`, ''),
       [id, fn],
     ]),
+  );
+}
+
+/** The values an environment variable has across the stage's functions. */
+function environmentValues(template: Template, stage: string, name: string): Set<string> {
+  return new Set(
+    [...functionsOf(template, stage).values()].map(
+      ([, fn]) =>
+        (fn.Properties.Environment as { Variables: Record<string, string> }).Variables[name] ?? '',
+    ),
   );
 }
 
@@ -168,6 +180,7 @@ describe('the CloudFormation template of `serverless package`', () => {
         mailFrom: MAIL_FROM,
         alarmTopicArn: TOPIC_ARN,
         resetUrl: RESET_URL,
+        allowedOrigins: ORIGINS,
       }),
       packageTemplate('local'),
     ]);
@@ -328,6 +341,7 @@ describe('the CloudFormation template of `serverless package`', () => {
         'GET /account/{page}': open,
         'POST /account/{page}': open,
         'GET /whoami': ['CUSTOM', { Ref: AUTHORIZER }],
+        $default: open,
       });
     });
 
@@ -337,6 +351,43 @@ describe('the CloudFormation template of `serverless package`', () => {
         Value: functionArn,
         Export: { Name: 'user-auth-prod-session-authorizer-arn' },
       });
+    });
+  });
+
+  describe('HTTP API', () => {
+    /** The function a route's integration invokes, by its short name. */
+    function targetOf(template: Template, routeKey: string): string | undefined {
+      const [, route] =
+        resourcesOf(template, 'AWS::ApiGatewayV2::Route').find(
+          ([, resource]) => resource.Properties.RouteKey === routeKey,
+        ) ?? [];
+      const integrationId = /"Ref":"(\w+)"/u.exec(JSON.stringify(route?.Properties.Target))?.[1];
+      const integration = template.Resources[integrationId ?? '']?.Properties.IntegrationUri;
+      const functionId = /"Fn::GetAtt":\["(\w+)","Arn"\]/u.exec(JSON.stringify(integration))?.[1];
+      const fn = [...functionsOf(template, 'prod')].find(([, [id]]) => id === functionId);
+      return fn?.[0];
+    }
+
+    it('sends every request no route matches to the unmatched function ($default)', () => {
+      expect(targetOf(prod, '$default')).toBe('unmatched');
+      expect(targetOf(prod, 'POST /users')).toBe('register');
+    });
+
+    it('configures no CORS at the gateway: the functions answer it, for allowedOrigins only', () => {
+      for (const template of [prod, withTopic]) {
+        const [[, api] = []] = resourcesOf(template, 'AWS::ApiGatewayV2::Api');
+        expect(api?.Properties.CorsConfiguration).toBeUndefined();
+      }
+      expect(environmentValues(prod, 'prod', 'ALLOWED_ORIGINS')).toEqual(new Set(['']));
+      expect(environmentValues(withTopic, 'prod', 'ALLOWED_ORIGINS')).toEqual(new Set([ORIGINS]));
+    });
+  });
+
+  describe('password policy', () => {
+    it('refuses common passwords on every deployed stage, and not on the local one', () => {
+      const refuse = 'REFUSE_COMMON_PASSWORDS';
+      expect(environmentValues(prod, 'prod', refuse)).toEqual(new Set(['true']));
+      expect(environmentValues(local, 'local', refuse)).toEqual(new Set(['false']));
     });
   });
 

@@ -116,10 +116,12 @@ describe('the template of a deployed stage', () => {
     const functions = Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(11);
+    expect(functions).toHaveLength(12);
     for (const fn of functions) {
       expect(fn.Properties.Environment?.Variables).toMatchObject({
         MIN_PASSWORD_LENGTH: '8',
+        REFUSE_COMMON_PASSWORDS: 'true',
+        ALLOWED_ORIGINS: '',
         BCRYPT_COST: '12',
         RESET_DELIVERY: 'email',
         COOKIE_SECURE: 'true',

@@ -69,6 +69,26 @@ describe('password policy', () => {
     },
   );
 
+  it('refuses the list only where the stage says so: REFUSE_COMMON_PASSWORDS=false (local) accepts it', async () => {
+    // The local stage's settings (serverless.yml): what the peers' READMEs register.
+    const local = handlerFor(registerRoute, {
+      MIN_PASSWORD_LENGTH: '1',
+      REFUSE_COMMON_PASSWORDS: 'false',
+    });
+    const listed = handlerFor(registerRoute, { MIN_PASSWORD_LENGTH: '1' });
+    for (const password of ['secret', 'mypassword']) {
+      const form = { email: freshEmail(), password };
+      expect((await local(httpEvent('POST', '/users', { form }))).statusCode).toBe(200);
+      const strict = await listed(
+        httpEvent('POST', '/users', { form: { ...form, email: freshEmail() } }),
+      );
+      expect([strict.statusCode, bodyOf(strict)]).toEqual([
+        400,
+        { message: 'password is too common, choose another one' },
+      ]);
+    }
+  });
+
   it('applies the same policy to a new password set with a reset token', async () => {
     const auth = authWith();
     const email = freshEmail();

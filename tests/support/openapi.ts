@@ -83,11 +83,30 @@ export class OpenApiContract {
     const status = String(response.statusCode);
     const found = this.operation(route).responses[status];
     if (found === undefined) return [`${route}: status ${status} is not documented`];
-    const [answer, pointer] = this.resolve<ResponseObject>(
+    return this.answerProblems(
+      `${route} ${status}`,
       found,
       `${this.operationPointer(route)}/responses/${status}`,
+      response,
     );
-    const where = `${route} ${status}`;
+  }
+
+  /**
+   * What in `response` the named answer of `components.responses` does not describe: for the
+   * answers to requests that no path matches (API Gateway's $default route).
+   */
+  componentResponseProblems(name: string, response: HttpResponse): string[] {
+    const pointer = `#/components/responses/${pointerPart(name)}`;
+    return this.answerProblems(name, { $ref: pointer }, pointer, response);
+  }
+
+  private answerProblems(
+    where: string,
+    found: ResponseObject | Reference,
+    foundPointer: string,
+    response: HttpResponse,
+  ): string[] {
+    const [answer, pointer] = this.resolve<ResponseObject>(found, foundPointer);
     return [
       ...this.headerProblems(where, answer, pointer, response),
       ...this.bodyProblems(where, answer, pointer, response),

@@ -5,19 +5,13 @@ import * as profile from '../../handlers/routes/profile';
 import * as register from '../../handlers/routes/register';
 import * as resetToken from '../../handlers/routes/reset-token';
 import * as updatePassword from '../../handlers/routes/update-password';
+import { ROUTE_KEYS } from '../../handlers/routes/keys';
 import type { Env } from '../../lib/platform/config';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import { handlerFor } from './app';
 import type { EventOptions } from '../../scripts/support/events';
 
-export type RouteKey =
-  | 'GET /'
-  | 'POST /users'
-  | 'POST /sessions'
-  | 'DELETE /sessions'
-  | 'GET /profile'
-  | 'POST /reset_password'
-  | 'PUT /reset_password';
+export type RouteKey = (typeof ROUTE_KEYS)[number];
 
 export type Routes = Record<RouteKey, LambdaHandler>;
 
@@ -41,15 +35,7 @@ export function methodAndPath(route: RouteKey): [string, string] {
 }
 
 /** Every route, GET /profile before DELETE /sessions: a logout ends the session a profile reads. */
-export const ROUTE_KEYS: readonly RouteKey[] = [
-  'GET /',
-  'POST /users',
-  'POST /sessions',
-  'GET /profile',
-  'DELETE /sessions',
-  'POST /reset_password',
-  'PUT /reset_password',
-];
+export { ROUTE_KEYS };
 
 /** The routes that read a request body. */
 export const BODY_ROUTE_KEYS: readonly RouteKey[] = [

@@ -1,0 +1,147 @@
+// Item 5: a login that checks the old password just before a reset commits must not outlive the
+// reset: no session, failure count or lock written after it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidCredentials } from '../../lib/auth/errors';
+import { Logins } from '../../lib/auth/logins';
+import { Sessions } from '../../lib/auth/sessions';
+import { DB, type UserChanges, type UserFilters } from '../../lib/store/db';
+import { E2eClient } from '../../scripts/e2e';
+import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { config, db, documentClient } from '../support/app';
+import { authWith, freshEmail, strongPassword } from '../support/auth';
+
+type Write = 'count' | 'session' | 'lock';
+
+/** The store, with a password reset committed just before its first write of one kind. */
+class ResetBefore extends DB {
+  private pending = true;
+
+  constructor(
+    private readonly write: Write,
+    private readonly reset: () => Promise<void>,
+  ) {
+    super(config.usersTable, documentClient);
+  }
+
+  override async countFailedLogin(userId: string, checkedHash: string): Promise<number> {
+    await this.resetBefore('count');
+    return super.countFailedLogin(userId, checkedHash);
+  }
+
+  override async updateUser(userId: string, changes: UserChanges, expected?: UserFilters) {
+    if ('session_id' in changes) await this.resetBefore('session');
+    if ('locked_until' in changes) await this.resetBefore('lock');
+    return super.updateUser(userId, changes, expected);
+  }
+
+  private async resetBefore(write: Write): Promise<void> {
+    if (!this.pending || write !== this.write) return;
+    this.pending = false;
+    await this.reset();
+  }
+}
+
+/** A registered user, and the Logins whose store lets a reset of that user in before `write`. */
+async function racedAccount(write: Write, settings = config) {
+  const auth = authWith();
+  const email = freshEmail();
+  const oldPassword = strongPassword();
+  const newPassword = strongPassword();
+  await auth.registerUser(email, oldPassword);
+  const store = new ResetBefore(write, async () => {
+    await auth.updatePassword(await auth.getResetPasswordToken(email), newPassword, email);
+  });
+  const logins = new Logins(store, new Sessions(store, settings), settings);
+  return { auth, email, oldPassword, newPassword, logins };
+}
+
+describe('a login racing a password reset, in process', () => {
+  it.each(['count', 'session'] as const)(
+    'with the old password, the reset landing before the %s write: 401 and no session',
+    async (write) => {
+      const { auth, email, oldPassword, newPassword, logins } = await racedAccount(write);
+      await expect(logins.logIn(email, oldPassword)).rejects.toBeInstanceOf(InvalidCredentials);
+      const user = await db.findUserBy({ email });
+      expect(user).toMatchObject({ session_id: null, failed_logins: 0, locked_until: null });
+      expect(await auth.validLogin(email, newPassword)).toBe(true);
+    },
+  );
+
+  it('with a wrong password at the lock threshold, the reset landing before the lock: no lock', async () => {
+    const { email, newPassword, logins, auth } = await racedAccount('lock', {
+      ...config,
+      loginMaxFailures: 1,
+    });
+    await expect(logins.logIn(email, 'a wrong password')).rejects.toBeInstanceOf(
+      InvalidCredentials,
+    );
+    expect(await db.findUserBy({ email })).toMatchObject({ failed_logins: 0, locked_until: null });
+    expect(await auth.validLogin(email, newPassword)).toBe(true);
+  });
+});
+
+describe('parallel logins against a reset, through `npm start`', () => {
+  const ROUNDS = 12;
+  const LOGINS = 8;
+  // Logins start this far apart, spread over the time a reset takes (one bcrypt hash and a few
+  // DynamoDB calls at the local stage's cost), so that some check the old hash just before the
+  // reset commits and write just after.
+  const STAGGER_MS = 25;
+  let service: LocalService;
+  let client: E2eClient;
+
+  beforeAll(async () => {
+    // bcrypt at the local stage's own cost: a realistic window between check and write.
+    service = await startLocalService({ BCRYPT_COST: '10' });
+    client = new E2eClient(service.baseUrl);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+  });
+
+  it(`leaves no session made with the old password alive, over ${ROUNDS} rounds`, async () => {
+    let racedLogins = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      // prepare
+      const email = freshEmail();
+      const oldPassword = strongPassword();
+      const newPassword = strongPassword();
+      await client.expect(
+        'register',
+        client.call('POST', '/users', { form: { email, password: oldPassword } }),
+        200,
+      );
+      const issued = await client.call('POST', '/reset_password', { form: { email } });
+      const { reset_token } = issued.body as { reset_token: string };
+      // act: the reset, and logins with the old password started while it runs
+      const reset = client.call('PUT', '/reset_password', {
+        form: { email, reset_token, new_password: newPassword },
+      });
+      const logins = Array.from({ length: LOGINS }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * STAGGER_MS));
+        return client.call('POST', '/sessions', { form: { email, password: oldPassword } });
+      });
+      const [updated, ...answers] = await Promise.all([reset, ...logins]);
+      // assess: every session a login got is gone once the reset is done
+      expect(updated.status).toBe(200);
+      for (const answer of answers) {
+        expect([200, 401]).toContain(answer.status);
+        if (answer.status !== 200) continue;
+        racedLogins++;
+        const sessionId = /session_id=([^;]+)/u.exec(answer.headers.get('set-cookie') ?? '')?.[1];
+        expect(sessionId).toBeDefined();
+        const profile = await client.call('GET', '/profile', { sessionId });
+        expect(profile.status, `round ${round}: a session of the old password survived`).toBe(403);
+      }
+      await client.expect(
+        'new password',
+        client.call('POST', '/sessions', { form: { email, password: newPassword } }),
+        200,
+      );
+    }
+    console.log(
+      `${racedLogins} logins with the old password answered 200, each session ended by the reset`,
+    );
+  }, 600_000);
+});
