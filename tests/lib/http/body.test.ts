@@ -86,6 +86,10 @@ describe('parseBody', () => {
         'multipart/form-data; boundary=x',
       ],
       ['email=a@example.com', 'multipart/form-data'],
+      [
+        '--x\r\nContent-Disposition: form-data\r\n\r\nno name\r\n--x--\r\n',
+        'multipart/form-data; boundary=x',
+      ],
     ] as const) {
       await expect(fields(httpEvent('POST', '/users', { body, contentType }))).rejects.toThrow(
         'body is not valid multipart/form-data',
