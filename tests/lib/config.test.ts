@@ -14,6 +14,8 @@ describe('loadConfig', () => {
       cookieSecure: true,
       loginMaxFailures: 5,
       maxBodyBytes: 8192,
+      refuseCommonPasswords: true,
+      allowedOrigins: [],
       dynamodbEndpoint: undefined,
       logLevel: 'INFO',
     });
@@ -25,12 +27,16 @@ describe('loadConfig', () => {
       RESET_DELIVERY: 'response',
       COOKIE_SECURE: 'false',
       DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      REFUSE_COMMON_PASSWORDS: 'false',
+      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173',
     });
     expect(config).toMatchObject({
       bcryptCost: 10,
       resetDelivery: 'response',
       cookieSecure: false,
       dynamodbEndpoint: 'http://localhost:8000',
+      refuseCommonPasswords: false,
+      allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
     });
   });
 
@@ -42,6 +48,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, LOG_LEVEL: 'LOUD' })).toThrow(/^LOG_LEVEL/u);
     expect(() => loadConfig({ ...env, LOG_FORMAT: 'yaml' })).toThrow(/^LOG_FORMAT/u);
     expect(() => loadConfig({})).toThrow(/^MAIL_FROM is required/u);
+    for (const origins of [
+      '*',
+      'https://app.example.com/',
+      'app.example.com',
+      'ftp://x.io',
+      'a,',
+    ]) {
+      expect(() => loadConfig({ ...env, ALLOWED_ORIGINS: origins })).toThrow(/^ALLOWED_ORIGINS/u);
+    }
   });
 
   it('writes metrics with JSON logs, not with text logs, unless METRICS_ENABLED says', () => {
