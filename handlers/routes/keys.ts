@@ -1,5 +1,5 @@
-/** Every route of the API, as API Gateway names them. serverless.yml declares the same (a test checks). */
-export const ROUTE_KEYS = [
+/** The API's routes, as API Gateway names them; docs/openapi.yaml describes each (a test checks). */
+export const API_ROUTE_KEYS = [
   'GET /',
   'POST /users',
   'POST /sessions',
@@ -8,3 +8,9 @@ export const ROUTE_KEYS = [
   'POST /reset_password',
   'PUT /reset_password',
 ] as const;
+
+/** The hosted pages' routes (README, "Pages"). */
+export const PAGE_ROUTE_KEYS = ['GET /account/{page}', 'POST /account/{page}'] as const;
+
+/** Every route but the $default one; serverless.yml declares the same (a test checks). */
+export const ROUTE_KEYS = [...API_ROUTE_KEYS, ...PAGE_ROUTE_KEYS];

@@ -7,7 +7,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config';
-import { requestHeader } from './headers';
+import { readHeader } from './headers';
 import { noContent, type HttpResponse } from './response';
 
 export type CorsSettings = Pick<Config, 'allowedOrigins'>;
@@ -17,7 +17,7 @@ const PREFLIGHT_MAX_AGE = '600';
 
 /** The request's Origin when the stage allows it, else undefined. */
 function allowedOrigin(event: APIGatewayProxyEventV2, settings: CorsSettings): string | undefined {
-  const origin = requestHeader(event, 'origin');
+  const origin = readHeader(event, 'origin');
   return origin !== undefined && settings.allowedOrigins.includes(origin) ? origin : undefined;
 }
 
@@ -48,7 +48,7 @@ export function preflightAnswer(
   methods: readonly string[],
   settings: CorsSettings,
 ): HttpResponse | null {
-  const requested = requestHeader(event, 'access-control-request-method');
+  const requested = readHeader(event, 'access-control-request-method');
   if (
     event.requestContext.http.method !== 'OPTIONS' ||
     allowedOrigin(event, settings) === undefined ||

@@ -83,7 +83,7 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
     let response: HttpResponse;
     let errorName: string | undefined;
     try {
-      refuseCrossSite(event);
+      refuseCrossSite(event, app.config.allowedOrigins);
       response = await recordAuthEventsInto(events, () => handle(event));
     } catch (error) {
       errorName = serialiseError(error).name;

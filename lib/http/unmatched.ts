@@ -2,6 +2,18 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { preflightAnswer, type CorsSettings } from './cors';
 import { json, type HttpResponse } from './response';
 
+/** Whether a route's path matches the request's; a `{parameter}` segment matches any one segment. */
+function matches(routePath: string, path: string): boolean {
+  const routeSegments = routePath.split('/');
+  const segments = path.split('/');
+  return (
+    routeSegments.length === segments.length &&
+    routeSegments.every(
+      (segment, i) => segment === segments[i] || (/^\{\w+\}$/u.test(segment) && segments[i] !== ''),
+    )
+  );
+}
+
 /**
  * The answer to a request that no route matches (API Gateway's $default route): 404 for an
  * unknown path, 405 with `Allow` for another method on a known one, or a CORS preflight's answer.
@@ -15,7 +27,7 @@ export function unmatchedAnswer(
   const path = event.requestContext.http.path;
   const methods = routeKeys
     .map((key) => key.split(' '))
-    .filter(([, routePath]) => routePath === path)
+    .filter(([, routePath = '']) => matches(routePath, path))
     .map(([method = '']) => method);
   if (methods.length === 0) return json(404, { message: 'no such route' });
   return (

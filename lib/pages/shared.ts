@@ -80,7 +80,12 @@ export const MESSAGE_RULES: readonly MessageRule[] = [
     'This form was sent from another site, so it was refused. Open this page here and try again.',
   ],
   ['^request body is larger than', null, 'What you entered is too long. Shorten it and try again.'],
-  ['^(JSON )?body ', null, 'The form could not be read. Reload the page and try again.'],
+  ['^(\\w+) is a file:', '$1', 'This field was sent as a file. Enter it as text and try again.'],
+  [
+    '^((JSON |form )?body |charset )',
+    null,
+    'The form could not be read. Reload the page and try again.',
+  ],
   [
     '^service temporarily unavailable',
     null,

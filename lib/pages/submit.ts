@@ -20,14 +20,14 @@ import {
 export type FormRoutes = Record<FormName | 'logout', RequestHandler>;
 
 /** What was typed in the non-password fields, to give it back with the error. */
-function typedValues(
+async function typedValues(
   event: APIGatewayProxyEventV2,
   name: FormName,
   maxBodyBytes: number,
-): Record<string, string> {
+): Promise<Record<string, string>> {
   let body: Map<string, unknown>;
   try {
-    body = parseBody(event, maxBodyBytes);
+    body = await parseBody(event, maxBodyBytes);
   } catch {
     // The route has already refused this body (413, 415 ...): nothing to give back.
     return {};
@@ -65,7 +65,10 @@ export function submitForm(
     const html =
       name === 'logout'
         ? problemPageHtml('Your profile', problem.text)
-        : formPageHtml(name, { values: typedValues(event, name, config.maxBodyBytes), problem });
+        : formPageHtml(name, {
+            values: await typedValues(event, name, config.maxBodyBytes),
+            problem,
+          });
     return htmlPage(answer.status, html, headers);
   };
 }

@@ -80,7 +80,7 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     it('reads multipart bodies as `requests.post(url, files=...)` and a browser FormData send them', async () => {
       // requests, as Python clients of the Flask original write it
       const { email, password } = freshCredentials();
-      const { stdout } = await run('/usr/bin/python3', [
+      const { stdout } = await run(await pythonWithRequests(), [
         '-c',
         [
           'import json, requests, sys',
@@ -162,6 +162,7 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
         ['DELETE', '/users', 405, 'POST'],
         ['PATCH', '/sessions', 405, 'POST, DELETE'],
         ['POST', '/', 405, 'GET'],
+        ['DELETE', '/account/login', 405, 'GET, POST'],
         ['OPTIONS', '/profile', 405, 'GET'],
       ];
       for (const [method, path, status, allow] of cases) {

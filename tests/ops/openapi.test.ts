@@ -13,7 +13,7 @@ import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
 import { behindAuthorizer } from '../support/authorizer';
 import { OpenApiContract } from '../support/openapi';
-import { ROUTE_KEYS } from '../../handlers/routes/keys';
+import { PAGE_ROUTE_KEYS, ROUTE_KEYS } from '../../handlers/routes/keys';
 import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
 import { declaredRoutes } from '../../scripts/support/serverless-yml';
 
@@ -298,6 +298,7 @@ describe('requests no route matches (the $default route)', () => {
     ['NotFound', 'GET', '/nope', {}],
     ['NotFound', 'POST', '/users/1', { headers: { origin } }],
     ['MethodNotAllowed', 'DELETE', '/users', {}],
+    ['MethodNotAllowed', 'PUT', '/account/profile', {}],
     [
       'MethodNotAllowed',
       'OPTIONS',
@@ -322,7 +323,7 @@ describe('requests no route matches (the $default route)', () => {
 
 // The hosted pages answer HTML to people, not JSON to clients: they are no part of the API that
 // the document describes (README, "Pages"; tests/pages/ checks them).
-const PAGE_ROUTES = ['GET /account/{page}', 'POST /account/{page}'];
+const PAGE_ROUTES: readonly string[] = PAGE_ROUTE_KEYS;
 
 describe('docs/openapi.yaml and serverless.yml', () => {
   it('describe the same API routes; the others declared are the hosted pages and $default', () => {

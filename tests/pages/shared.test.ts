@@ -108,7 +108,24 @@ describe('every error the API routes answer has its sentence, next to its field'
       ['POST /users', { form: { password } }, SIGNUP, 'email'],
       ['POST /users', { form: { email } }, SIGNUP, 'password'],
       ['POST /users', { json: { email: 7, password } }, SIGNUP, 'email'],
-      ['POST /users', { body: 'email=a@b.co&email=c@d.co&password=x' }, SIGNUP, 'email'],
+      [
+        'POST /users',
+        {
+          body: 'email=a@b.co&email=c@d.co&password=x',
+          contentType: 'application/x-www-form-urlencoded',
+        },
+        SIGNUP,
+        'email',
+      ],
+      [
+        'POST /users',
+        {
+          body: '--b\r\nContent-Disposition: form-data; name="password"; filename="p.txt"\r\n\r\nx\r\n--b--\r\n',
+          contentType: 'multipart/form-data; boundary=b',
+        },
+        SIGNUP,
+        'password',
+      ],
       ['POST /sessions', { form: { email, password: 'wrong' } }, SIGNUP, 'password'],
       ['POST /sessions', { form: { email: locked, password } }, SIGNUP, 'password'],
       ['POST /reset_password', { form: { email: freshEmail() } }, ['email'], 'email'],
@@ -142,6 +159,9 @@ describe('every error the API routes answer has its sentence, next to its field'
       ['POST /users', { body: 'x', contentType: 'text/plain' }],
       ['POST /users', { body: '{"email":', contentType: 'application/json' }],
       ['POST /users', { json: [form] }],
+      ['POST /users', { body: 'email=%FF', contentType: 'application/x-www-form-urlencoded' }],
+      ['POST /users', { body: 'a=b', contentType: 'application/json; charset=latin1' }],
+      ['POST /users', { body: 'email=x', contentType: 'multipart/form-data; boundary=b' }],
       [
         'POST /users',
         {},

@@ -67,6 +67,21 @@ describe('CORS, in process', () => {
     }
   });
 
+  it("lets a listed origin's pages post with the cookie, where the cross-site check refuses others", async () => {
+    const routes = routesFor(ALLOWED);
+    const form = { email: freshEmail(), password: 'a wrong password' };
+    const post = (origin: string) =>
+      routes['POST /sessions'](
+        httpEvent('POST', '/sessions', {
+          form,
+          headers: { origin, 'sec-fetch-site': 'cross-site' },
+        }),
+      );
+    const [listed, foreign] = [await post(APP), await post(FOREIGN)];
+    expect([listed.statusCode, corsHeaders(listed.headers)]).toEqual([401, credentialed(APP)]);
+    expect([foreign.statusCode, corsHeaders(foreign.headers)]).toEqual([403, {}]);
+  });
+
   it('gives a foreign origin, or a near miss of a listed one, nothing', async () => {
     const routes = routesFor(ALLOWED);
     for (const origin of [FOREIGN, `${APP}.attacker.example`, 'https://APP.example.com', 'null']) {

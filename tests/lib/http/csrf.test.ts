@@ -43,6 +43,21 @@ describe('isCrossSite', () => {
     for (const event of allowed) expect(isCrossSite(event)).toBe(false);
   });
 
+  it("passes the stage's trusted origins (its CORS allowlist), and only them", () => {
+    const trusted = ['https://app.example.com'];
+    const fromApp = browserEvent('POST', {
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://app.example.com',
+    });
+    expect(isCrossSite(fromApp, trusted)).toBe(false);
+    expect(isCrossSite(fromApp)).toBe(true);
+    const fromElsewhere = browserEvent('POST', {
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://app.example.com.evil.example',
+    });
+    expect(isCrossSite(fromElsewhere, trusted)).toBe(true);
+  });
+
   it('trusts Sec-Fetch-Site over Origin, as only a browser sets it', () => {
     const event = browserEvent('POST', {
       'sec-fetch-site': 'cross-site',
