@@ -37,7 +37,11 @@ describe.skipIf(!chromiumInstalled)(
 
     beforeAll(async () => {
       mkdirSync(screenshots, { recursive: true });
-      [service, browser] = await Promise.all([startLocalService(), launchChromium()]);
+      // The deployed password policy, whose common-password error the reset step shows.
+      [service, browser] = await Promise.all([
+        startLocalService({ REFUSE_COMMON_PASSWORDS: 'true' }),
+        launchChromium(),
+      ]);
     }, 120_000);
 
     afterAll(async () => {
