@@ -1,5 +1,5 @@
-/** The API's routes, as API Gateway names them; docs/openapi.yaml describes each (a test checks). */
-export const API_ROUTE_KEYS = [
+/** The seed's seven routes, as API Gateway names them; docs/openapi.yaml describes each. */
+export const SEED_ROUTE_KEYS = [
   'GET /',
   'POST /users',
   'POST /sessions',
@@ -9,8 +9,11 @@ export const API_ROUTE_KEYS = [
   'PUT /reset_password',
 ] as const;
 
+/** The routes behind the session authorizer (README, "Protect your own routes"). */
+export const GUARDED_ROUTE_KEYS = ['GET /whoami'] as const;
+
 /** The hosted pages' routes (README, "Pages"). */
 export const PAGE_ROUTE_KEYS = ['GET /account/{page}', 'POST /account/{page}'] as const;
 
 /** Every route but the $default one; serverless.yml declares the same (a test checks). */
-export const ROUTE_KEYS = [...API_ROUTE_KEYS, ...PAGE_ROUTE_KEYS];
+export const ROUTE_KEYS = [...SEED_ROUTE_KEYS, ...GUARDED_ROUTE_KEYS, ...PAGE_ROUTE_KEYS];

@@ -163,6 +163,7 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
         ['PATCH', '/sessions', 405, 'POST, DELETE'],
         ['POST', '/', 405, 'GET'],
         ['DELETE', '/account/login', 405, 'GET, POST'],
+        ['POST', '/whoami', 405, 'GET'],
         ['OPTIONS', '/profile', 405, 'GET'],
       ];
       for (const [method, path, status, allow] of cases) {

@@ -5,7 +5,7 @@ import * as profile from '../../handlers/routes/profile';
 import * as register from '../../handlers/routes/register';
 import * as resetToken from '../../handlers/routes/reset-token';
 import * as updatePassword from '../../handlers/routes/update-password';
-import { API_ROUTE_KEYS as ROUTE_KEYS } from '../../handlers/routes/keys';
+import { SEED_ROUTE_KEYS as ROUTE_KEYS } from '../../handlers/routes/keys';
 import type { Env } from '../../lib/platform/config';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import { handlerFor } from './app';
