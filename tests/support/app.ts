@@ -18,12 +18,13 @@ await createUsersTable(dynamodbEndpoint, usersTable);
 
 /**
  * The strict deployed defaults, except a cheap bcrypt cost (the cost changes time, not behaviour),
- * the token in the body, silent logs, and this file's table in DynamoDB Local.
+ * the token in the body, silent logs and metrics, and this file's table in DynamoDB Local.
  */
 export function testEnv(overrides: Env = {}): Env {
   return {
     STAGE: 'test',
     LOG_LEVEL: 'SILENT',
+    METRICS_ENABLED: 'false',
     BCRYPT_COST: '4',
     RESET_DELIVERY: 'response',
     AWS_REGION: 'us-east-1',
