@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_SETTINGS } from './tests/support/settings';
 
 export default defineConfig({
   test: {
@@ -8,12 +9,7 @@ export default defineConfig({
     // What the services and scripts the tests start inherit: quiet logs, no metrics, a cheap
     // bcrypt cost. In-process code is built from plain objects instead (tests/support/app.ts).
     env: {
-      STAGE: 'test',
-      LOG_LEVEL: 'SILENT',
-      METRICS_ENABLED: 'false',
-      BCRYPT_COST: '4',
-      RESET_DELIVERY: 'response',
-      AWS_REGION: 'us-east-1',
+      ...TEST_SETTINGS,
       // The SDK's notice about Node 20 (Lambda runs 22): noise in test output.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },

@@ -11,23 +11,16 @@ import { createDocumentClient } from '../../lib/platform/dynamodb';
 import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../../lib/http/lambda';
 import { DB } from '../../lib/store/db';
 import { createUsersTable } from '../../scripts/support/table';
+import { TEST_SETTINGS } from './settings';
 
 export const dynamodbEndpoint = inject('dynamodbEndpoint');
 export const usersTable = `users-${randomUUID()}`;
 await createUsersTable(dynamodbEndpoint, usersTable);
 
-/**
- * The strict deployed defaults, except a cheap bcrypt cost (the cost changes time, not behaviour),
- * the token in the body, silent logs and metrics, and this file's table in DynamoDB Local.
- */
+/** The test settings (tests/support/settings.ts), pointed at this file's table in DynamoDB Local. */
 export function testEnv(overrides: Env = {}): Env {
   return {
-    STAGE: 'test',
-    LOG_LEVEL: 'SILENT',
-    METRICS_ENABLED: 'false',
-    BCRYPT_COST: '4',
-    RESET_DELIVERY: 'response',
-    AWS_REGION: 'us-east-1',
+    ...TEST_SETTINGS,
     DYNAMODB_ENDPOINT: dynamodbEndpoint,
     USERS_TABLE: usersTable,
     ...overrides,
