@@ -21,7 +21,7 @@ export default tseslint.config(
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     // The framework's local plugins (serverless.yml): CommonJS, which it requires itself.
-    files: ['plugins/**/*.js'],
+    files: ['local/plugins/**/*.js', 'deploy/plugins/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

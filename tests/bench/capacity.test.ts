@@ -1,6 +1,6 @@
 import { GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CapacityRecorder } from '../../scripts/bench/capacity';
+import { CapacityRecorder } from '../../bench/capacity';
 import { config } from '../support/app';
 import { documentClient } from '../support/app';
 import { db } from '../support/app';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flowTable, type FlowRound } from '../../scripts/bench/course-flow';
+import { flowTable, type FlowRound } from '../../bench/course-flow';
 
 const rounds = (totals: number[]): FlowRound[] => totals.map((totalMs) => ({ totalMs, steps: [] }));
 

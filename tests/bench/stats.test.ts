@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentiles, quantile, table } from '../../scripts/bench/stats';
+import { median, percentiles, quantile, table } from '../../bench/stats';
 
 describe('quantile', () => {
   it('picks an observed value by nearest rank, whatever the order of the samples', () => {

@@ -2,8 +2,8 @@ import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/c
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshEmail, strongPassword } from '../support/auth';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
-import { localClient } from '../../scripts/support/table';
+import { startLocalService, type LocalService } from '../support/local-service';
+import { localClient } from '../support/table';
 
 /*
  * GET /whoami behind the session authorizer, through `npm start`: serverless-offline runs the

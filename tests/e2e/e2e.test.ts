@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCourseFlow } from '../../scripts/bench/course-flow';
-import { freePort } from '../../scripts/dynamodb-local';
-import { E2eClient } from '../../scripts/e2e';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { runCourseFlow } from '../../bench/course-flow';
+import { freePort } from '../../local/dynamodb-local';
+import { E2eClient } from './client';
+import { startLocalService, type LocalService } from '../support/local-service';
 import { freshEmail, strongPassword } from '../support/auth';
 import { INSTALL_REQUESTS, pythonWithRequests } from '../support/python';
 
@@ -28,7 +28,7 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     for (let round = 0; round < 2; round++) {
       const { stdout, stderr } = await run(
         join(root, 'node_modules', '.bin', 'tsx'),
-        ['scripts/e2e.ts', service.baseUrl],
+        ['tests/e2e/client.ts', service.baseUrl],
         { cwd: root },
       );
       expect(stdout).toBe('');
@@ -233,7 +233,7 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     // A base URL where no service answers: the very first step fails.
     const failure = await run(
       join(root, 'node_modules', '.bin', 'tsx'),
-      ['scripts/e2e.ts', 'http://127.0.0.1:9'],
+      ['tests/e2e/client.ts', 'http://127.0.0.1:9'],
       { cwd: root },
     ).catch((error: unknown) => error as { code: number; stdout: string });
     expect(failure).toMatchObject({ code: 1 });
@@ -245,7 +245,7 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     const port = await freePort();
 
     // act
-    const failure = await run(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/e2e.ts'], {
+    const failure = await run(join(root, 'node_modules', '.bin', 'tsx'), ['tests/e2e/client.ts'], {
       cwd: root,
       env: { ...process.env, HTTP_PORT: String(port) },
     }).catch((error: unknown) => error as { code: number; stdout: string });

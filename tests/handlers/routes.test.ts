@@ -7,7 +7,7 @@ import { route as profileRoute } from '../../handlers/routes/profile';
 import { route as registerRoute } from '../../handlers/routes/register';
 import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
 import { route as updatePasswordRoute } from '../../handlers/routes/update-password';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import { invoke } from '../support/invoke';
 import { freshEmail } from '../support/auth';
 import { handlerFor } from '../support/app';

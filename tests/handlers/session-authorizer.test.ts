@@ -7,7 +7,7 @@ import { route as profileRoute } from '../../handlers/routes/profile';
 import { route as whoamiRoute } from '../../handlers/routes/whoami';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import { StoreUnavailable } from '../../lib/store/errors';
-import { authorizerEvent, httpEvent, type EventOptions } from '../../scripts/support/events';
+import { authorizerEvent, httpEvent, type EventOptions } from '../support/events';
 import { config, db, documentClient, handlerFor, testEnv } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 import { behindAuthorizer } from '../support/authorizer';

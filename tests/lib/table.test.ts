@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INDEX_BY_ATTRIBUTE } from '../../lib/store/table';
-import { declaredTable } from '../../scripts/support/table';
+import { declaredTable } from '../support/table';
 
 describe('the table declared in serverless.yml', () => {
   it('has the key and the KEYS_ONLY GSIs that lib/table.ts uses', () => {

@@ -23,7 +23,7 @@ describe('the API reference page (npm run docs)', () => {
     // act: the npm script's command, into a directory of the test's own
     directory = await mkdtemp(join(tmpdir(), 'api-docs-'));
     const page = join(directory, 'api.html');
-    await run(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/api-docs.ts', page], {
+    await run(join(root, 'node_modules', '.bin', 'tsx'), ['docs/api-docs.ts', page], {
       cwd: root,
     });
     html = await readFile(page, 'utf8');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2eClient } from '../../scripts/e2e';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { E2eClient } from '../e2e/client';
+import { startLocalService, type LocalService } from '../support/local-service';
 
 /*
  * What a newcomer sees in the terminal of `npm start`: a few lines to start, one readable line

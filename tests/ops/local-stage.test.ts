@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { localStageEnv } from '../../scripts/local-stage';
+import { localStageEnv } from '../../local/local-stage';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..');
@@ -12,7 +12,7 @@ interface Printed {
   functions: Record<string, { environment?: Record<string, string> }>;
 }
 
-describe("npm start's reading of serverless.yml (scripts/local-stage.ts)", () => {
+describe("npm start's reading of serverless.yml (local/local-stage.ts)", () => {
   it('gives the environment the framework resolves for the local stage', async () => {
     // prepare: settings from the shell, as `npm start` would see them
     const shell = {

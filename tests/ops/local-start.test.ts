@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/dynamodb-local';
-import { javaMajor, javaProblem } from '../../scripts/java';
+import { freePort } from '../../local/dynamodb-local';
+import { javaMajor, javaProblem } from '../../local/java';
 
 /*
  * `npm start` checks its configuration, ports and Java before it starts anything: on a problem it
@@ -30,7 +30,7 @@ async function start(env: Record<string, string> = {}): Promise<Start> {
   };
   const started = Date.now();
   // act
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-local.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start-local.ts'], {
     cwd: root,
     env: { ...process.env, ...ports, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

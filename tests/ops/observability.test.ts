@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { E2eClient, runE2e } from '../../scripts/e2e';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { E2eClient, runE2e } from '../e2e/client';
+import { startLocalService, type LocalService } from '../support/local-service';
 
 /*
  * Reads back what an on-call engineer would see: the log lines and the embedded-metric-format
@@ -58,7 +58,7 @@ function metricTotals(lines: MetricLine[]): Record<string, number> {
   return totals;
 }
 
-/** The answers of scripts/e2e.ts's flow, in order, with the auth events each should log. */
+/** The answers of tests/e2e/client.ts's flow, in order, with the auth events each should log. */
 const E2E_FLOW: [string, number, string[]?][] = [
   ['GET /', 200],
   ['POST /users', 200, ['user_registered']],

@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
-import { freePort } from '../../scripts/dynamodb-local';
-import { guarded } from '../../scripts/offline-guard';
+import { freePort } from '../../local/dynamodb-local';
+import { guarded } from '../../local/offline-guard';
 
 /*
  * Under serverless-offline, a function that fails answers what API Gateway's HTTP API answers for
@@ -19,7 +19,7 @@ const FAILED = {
   body: '{"message":"Internal Server Error"}',
 };
 
-describe('guarded (scripts/offline-guard.ts)', () => {
+describe('guarded (local/offline-guard.ts)', () => {
   it('answers 500 when the module fails to load, and tries to load it once', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const load = vi.fn(() => {

@@ -10,12 +10,12 @@ import { authorizerHandler } from '../../lib/http/authorizer';
 import { config, handlerFor, testEnv } from '../support/app';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { behindAuthorizer } from '../support/authorizer';
 import { OpenApiContract } from '../support/openapi';
 import { PAGE_ROUTE_KEYS, ROUTE_KEYS } from '../../handlers/routes/keys';
 import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
-import { declaredRoutes } from '../../scripts/support/serverless-yml';
+import { declaredRoutes } from '../support/serverless-yml';
 
 /*
  * Drives every handler in-process through each answer docs/openapi.yaml describes and validates

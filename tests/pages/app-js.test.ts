@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOptions, deployedVariant } from '../../scripts/bench/bundles';
+import { buildOptions, deployedVariant } from '../../bench/bundles';
 
 /*
  * app.js is the source text of functions in lib/pages (browser.ts, shared.ts), so what the browser

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/dynamodb-local';
+import { freePort } from '../../local/dynamodb-local';
 import { chromiumInstalled, CHROMIUM_PATH, launchChromium, StepTimer } from '../support/browser';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { startLocalService, type LocalService } from '../support/local-service';
 
 /*
  * The hosted pages in headless Chromium against `npm start`: the whole journey, the login form

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { route as formsRoute } from '../../handlers/routes/page-forms';
 import { route as pagesRoute } from '../../handlers/routes/pages';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
 

@@ -6,7 +6,7 @@ import { ASSETS } from '../../lib/pages/assets';
 import { describeProblem, MESSAGE_RULES, nextPage } from '../../lib/pages/shared';
 import { DependencyUnavailable } from '../../lib/platform/aws-errors';
 import { createLogger } from '../../lib/platform/logger';
-import { httpEvent, type EventOptions } from '../../scripts/support/events';
+import { httpEvent, type EventOptions } from '../support/events';
 import { config } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
 import { routesFor, type RouteKey } from '../support/routes';

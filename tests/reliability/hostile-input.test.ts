@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { config } from '../support/app';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import { assertReplayable } from '../support/fuzz';
 import { hostileEvent, hostileRequest, hostileText, type FieldSources } from '../support/hostile';
 import {

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { startLocalService, type LocalService } from '../support/local-service';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const dataDir = mkdtempSync(join(tmpdir(), 'persist-dynamodb-'));

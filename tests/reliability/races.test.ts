@@ -5,7 +5,7 @@
  */
 import { inject, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '../support/app';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import { routesFor, type Routes } from '../support/routes';
 import { itemsForEmail } from '../support/table-contents';
 import { freshEmail } from '../support/auth';

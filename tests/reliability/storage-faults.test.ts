@@ -27,7 +27,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { createDocumentClient } from '../../lib/platform/dynamodb';
 import { config } from '../support/app';
 import { emailGuardId } from '../../lib/store/table';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import {
   routesFor,
   methodAndPath,
@@ -37,7 +37,7 @@ import {
   type RouteKey,
   type Routes,
 } from '../support/routes';
-import { localClient } from '../../scripts/support/table';
+import { localClient } from '../support/table';
 import { itemsForEmail, snapshotTable } from '../support/table-contents';
 
 const endpoint = inject('dynamodbEndpoint');

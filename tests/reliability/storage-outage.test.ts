@@ -19,8 +19,8 @@ import { defineRoute, type LambdaHandler } from '../../lib/http/lambda';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
 import { DB } from '../../lib/store/db';
 import { StoreUnavailable } from '../../lib/store/errors';
-import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../scripts/dynamodb-local';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import {
   routesFor,
   methodAndPath,
@@ -31,7 +31,7 @@ import {
   type Routes,
 } from '../support/routes';
 import { openUserStore } from '../../lib/store/open';
-import { createUsersTable } from '../../scripts/support/table';
+import { createUsersTable } from '../support/table';
 import { handlerFor, testConfig } from '../support/app';
 import { itemsForEmail } from '../support/table-contents';
 

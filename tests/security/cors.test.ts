@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { route as unmatchedRoute } from '../../handlers/routes/unmatched';
 import type { HttpResponse } from '../../lib/http/response';
-import { httpEvent } from '../../scripts/support/events';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { httpEvent } from '../support/events';
+import { startLocalService, type LocalService } from '../support/local-service';
 import { handlerFor } from '../support/app';
 import { freshEmail } from '../support/auth';
 import { routesFor } from '../support/routes';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESET_MAIL_SENT } from '../../handlers/routes/reset-token';
-import { E2eClient } from '../../scripts/e2e';
+import { E2eClient } from '../e2e/client';
 import { freshEmail, strongPassword } from '../support/auth';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { startLocalService, type LocalService } from '../support/local-service';
 import { BCRYPT_HASH, Secrets } from '../support/secrets';
 import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
 import { dumpTable } from '../support/table-contents';
@@ -52,7 +52,7 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
 
   describe('reset delivery (item 6)', () => {
     const e2e = (mailbox?: string) =>
-      run(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/e2e.ts', service.baseUrl], {
+      run(join(root, 'node_modules', '.bin', 'tsx'), ['tests/e2e/client.ts', service.baseUrl], {
         cwd: root,
         env: { ...process.env, ...(mailbox !== undefined && { E2E_MAILBOX_URL: mailbox }) },
       });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { EmailTaken } from '../../lib/auth/errors';
 import { db, handlerFor } from '../support/app';
 import { authWith, strongPassword } from '../support/auth';
-import { httpEvent } from '../../scripts/support/events';
+import { httpEvent } from '../support/events';
 import { bodyOf } from '../support/responses';
 
 const login = handlerFor(loginRoute);

@@ -8,7 +8,7 @@ import type { HttpResponse } from '../../lib/http/response';
 import { createLogger } from '../../lib/platform/logger';
 import { db, testConfig } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
-import { httpEvent, sessionCookieOf, type EventOptions } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { routesFor } from '../support/routes';
 import { BCRYPT_HASH, Secrets } from '../support/secrets';
 

@@ -5,7 +5,7 @@ import { config, handlerFor } from '../support/app';
 import { AccountLocked } from '../../lib/auth/errors';
 import { db } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
-import { httpEvent } from '../../scripts/support/events';
+import { httpEvent } from '../support/events';
 import { bodyOf } from '../support/responses';
 
 const login = handlerFor(loginRoute);

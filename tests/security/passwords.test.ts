@@ -5,7 +5,7 @@ import { route as registerRoute } from '../../handlers/routes/register';
 import { InvalidCredentials, WeakPassword } from '../../lib/auth/errors';
 import { db, handlerFor } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
-import { httpEvent } from '../../scripts/support/events';
+import { httpEvent } from '../support/events';
 import { bodyOf } from '../support/responses';
 
 const register = handlerFor(registerRoute);

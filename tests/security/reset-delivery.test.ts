@@ -5,7 +5,7 @@ import { ResetRequests } from '../../lib/auth/reset-requests';
 import { MailUnavailable } from '../../lib/platform/aws-errors';
 import { ConfigError, loadConfig, type ResetDelivery } from '../../lib/platform/config';
 import { SesMailer, type Mailer } from '../../lib/platform/mailer';
-import { freePort } from '../../scripts/dynamodb-local';
+import { freePort } from '../../local/dynamodb-local';
 import { config, db } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';

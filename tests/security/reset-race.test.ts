@@ -5,8 +5,8 @@ import { InvalidCredentials } from '../../lib/auth/errors';
 import { Logins } from '../../lib/auth/logins';
 import { Sessions } from '../../lib/auth/sessions';
 import { DB, type UserChanges, type UserFilters } from '../../lib/store/db';
-import { E2eClient } from '../../scripts/e2e';
-import { startLocalService, type LocalService } from '../../scripts/support/local-service';
+import { E2eClient } from '../e2e/client';
+import { startLocalService, type LocalService } from '../support/local-service';
 import { config, db, documentClient } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 

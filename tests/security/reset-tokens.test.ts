@@ -4,7 +4,7 @@ import { route as updatePasswordRoute } from '../../handlers/routes/update-passw
 import { AccountLocked, InvalidResetToken } from '../../lib/auth/errors';
 import { config, handlerFor } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
-import { httpEvent } from '../../scripts/support/events';
+import { httpEvent } from '../support/events';
 import { bodyOf } from '../support/responses';
 
 const updatePassword = handlerFor(updatePasswordRoute);

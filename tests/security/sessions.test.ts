@@ -6,7 +6,7 @@ import { config, handlerFor } from '../support/app';
 import { sessionCookie } from '../../lib/http/cookies';
 import { db } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
-import { httpEvent, sessionCookieOf } from '../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../support/events';
 import { bodyOf } from '../support/responses';
 
 const login = handlerFor(loginRoute);

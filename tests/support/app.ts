@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../lib/platform/config';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
 import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../../lib/http/lambda';
 import { DB } from '../../lib/store/db';
-import { createUsersTable } from '../../scripts/support/table';
+import { createUsersTable } from './table';
 import { TEST_SETTINGS } from './settings';
 
 export const dynamodbEndpoint = inject('dynamodbEndpoint');

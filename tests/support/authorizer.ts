@@ -1,7 +1,7 @@
 import type { SessionAuthorizer } from '../../lib/http/authorizer';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
-import { authorizerEvent } from '../../scripts/support/events';
+import { authorizerEvent } from './events';
 
 function gatewayAnswer(statusCode: number, message: string): HttpResponse {
   return {

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
-import { httpEvent } from '../../scripts/support/events';
+import { httpEvent } from './events';
 import { methodAndPath, type RouteKey } from './routes';
 
 /** Half of a surrogate pair on its own: valid in a JS string, invalid in UTF-8. */

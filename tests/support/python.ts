@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { executablesOnPath } from '../../scripts/executables';
+import { executablesOnPath } from '../../local/executables';
 
 const run = promisify(execFile);
 

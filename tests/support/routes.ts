@@ -9,7 +9,7 @@ import { SEED_ROUTE_KEYS as ROUTE_KEYS } from '../../handlers/routes/keys';
 import type { Env } from '../../lib/platform/config';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import { handlerFor } from './app';
-import type { EventOptions } from '../../scripts/support/events';
+import type { EventOptions } from './events';
 
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import startSesServer from 'aws-ses-v2-local';
-import { freePort } from '../../scripts/dynamodb-local';
+import { freePort } from '../../local/dynamodb-local';
 
 /** A mail as aws-ses-v2-local's `GET /store` lists it (the fields the tests read). */
 export interface StoredMail {
@@ -20,7 +20,7 @@ export interface SesEmulator {
 
 /**
  * A real local SES v2 endpoint (aws-ses-v2-local) on a free loopback port, read back through its
- * HTTP `/store` API, the same way scripts/e2e.ts reads it.
+ * HTTP `/store` API, the same way tests/e2e/client.ts reads it.
  */
 export async function startSesEmulator(): Promise<SesEmulator> {
   const port = await freePort();

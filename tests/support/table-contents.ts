@@ -2,7 +2,7 @@ import { GetItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynam
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { emailGuardId, INDEX_BY_ATTRIBUTE } from '../../lib/store/table';
-import { localClient } from '../../scripts/support/table';
+import { localClient } from './table';
 
 type Item = Record<string, AttributeValue>;
 

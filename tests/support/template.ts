@@ -35,8 +35,8 @@ export async function packageTemplate(
   const work = mkdtempSync(join(tmpdir(), 'user-auth-package-'));
   try {
     const service = ['serverless.yml', 'package.json', 'tsconfig.json', 'handlers', 'lib'];
-    // The framework's local plugins and the scripts they run.
-    for (const entry of [...service, 'plugins', 'scripts']) {
+    // The framework's plugins and the code they run: the packaging check and the local stage.
+    for (const entry of [...service, 'deploy', 'local']) {
       cpSync(join(root, entry), join(work, entry), { recursive: true });
     }
     symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'), 'dir');

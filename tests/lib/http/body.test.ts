@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { MalformedRequest, BodyTooLarge, UnsupportedMediaType } from '../../../lib/http/errors';
 import { parseBody } from '../../../lib/http/body';
-import { httpEvent, multipartBody } from '../../../scripts/support/events';
+import { httpEvent, multipartBody } from '../../support/events';
 
 const LIMIT = 1024;
 const fields = async (event: APIGatewayProxyEventV2) =>

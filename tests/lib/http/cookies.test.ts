@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clearedSessionCookie, readCookie, sessionCookie } from '../../../lib/http/cookies';
-import { httpEvent } from '../../../scripts/support/events';
+import { httpEvent } from '../../support/events';
 
 describe('readCookie', () => {
   it('reads the HTTP API cookies array, and the Cookie header when there is none', () => {

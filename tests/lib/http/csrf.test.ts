@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCrossSite } from '../../../lib/http/csrf';
-import { httpEvent, sessionCookieOf } from '../../../scripts/support/events';
+import { httpEvent, sessionCookieOf } from '../../support/events';
 import { freshEmail, strongPassword } from '../../support/auth';
 import { routesFor } from '../../support/routes';
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { requestIdOf } from '../../../lib/http/request-id';
-import { httpEvent } from '../../../scripts/support/events';
+import { httpEvent } from '../../support/events';
 
 const context = { awsRequestId: 'lambda-id' } as Context;
 

@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { startLocalService } from '../support/local-service';
+import { startLocalService } from '../tests/support/local-service';
 
 export interface HttpFigures {
   scenario: string;
@@ -49,7 +49,7 @@ function sessionFrom(headers: Headers): string | undefined {
   return /session_id=([^;\s]+)/u.exec(all)?.[1];
 }
 
-/** The seed's main.py, as in scripts/e2e.ts: eleven requests, five of them bcrypt work. */
+/** The seed's main.py, as in tests/e2e/client.ts: eleven requests, five of them bcrypt work. */
 const FLOW: readonly Step[] = [
   {
     method: 'POST',

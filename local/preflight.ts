@@ -4,7 +4,7 @@
  * functions will load.
  */
 import { createServer } from 'node:net';
-import { configProblem } from './check-config';
+import { configProblem } from '../deploy/check-config';
 import { javaProblem } from './java';
 import { localStageEnv } from './local-stage';
 

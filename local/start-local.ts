@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole service on this machine. Checks its ports, Java and configuration first
- * (scripts/preflight.ts), starts DynamoDB Local, lets serverless-offline create the table and its
+ * (local/preflight.ts), starts DynamoDB Local, lets serverless-offline create the table and its
  * GSIs from serverless.yml (serverless-dynamodb's migration), and serves the API on
  * http://localhost:$HTTP_PORT, one line per request. Ctrl-C stops both.
  *

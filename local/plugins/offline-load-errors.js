@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Under serverless-offline, a function that fails to load answers 500 {"message"} as on Lambda
- * (scripts/offline-guard.ts). Listed before serverless-esbuild, so its hook points the functions
+ * (local/offline-guard.ts). Listed before serverless-esbuild, so its hook points the functions
  * at their guarded entries before they are built.
  */
 const { require: requireTs } = require('tsx/cjs/api');
@@ -13,7 +13,7 @@ class OfflineLoadErrors {
   }
 
   guard() {
-    const { guardHandlers } = requireTs('../scripts/offline-entries.ts', __filename);
+    const { guardHandlers } = requireTs('../offline-entries.ts', __filename);
     const { service, serviceDir } = this.serverless;
     const workFolder = service.custom?.esbuild?.outputWorkFolder ?? '.esbuild';
     guardHandlers(serviceDir, workFolder, service.functions);

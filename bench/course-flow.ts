@@ -11,9 +11,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort } from '../dynamodb-local';
-import { E2eClient } from '../e2e';
-import { startLocalService, waitUntilReady } from '../support/local-service';
+import { freePort } from '../local/dynamodb-local';
+import { E2eClient } from '../tests/e2e/client';
+import { startLocalService, waitUntilReady } from '../tests/support/local-service';
 import { median, ms, quantile, table, verdict } from './stats';
 
 /** The original hashes with `bcrypt.gensalt()`, whose default is 12 rounds. */

@@ -8,10 +8,10 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { randomUUID } from 'node:crypto';
-import type { LambdaHandler } from '../../lib/http/lambda';
-import { INDEX_BY_ATTRIBUTE, type IndexedAttribute } from '../../lib/store/table';
-import { digestToken } from '../../lib/auth/tokens';
-import { authorizerEvent, httpEvent, type EventOptions } from '../support/events';
+import type { LambdaHandler } from '../lib/http/lambda';
+import { INDEX_BY_ATTRIBUTE, type IndexedAttribute } from '../lib/store/table';
+import { digestToken } from '../lib/auth/tokens';
+import { authorizerEvent, httpEvent, type EventOptions } from '../tests/support/events';
 import type { CapacityRecorder, DynamoCall } from './capacity';
 import type { Service } from './service';
 

@@ -188,11 +188,11 @@ ${tags.map((tag) => tag.body).join('\n')}
 }
 
 /** docs/openapi.yaml (or the document at `path`) as one static HTML page. */
-export function renderApiDocs(path = join(__dirname, '..', 'docs', 'openapi.yaml')): string {
+export function renderApiDocs(path = join(__dirname, 'openapi.yaml')): string {
   return new Page(parse(readFileSync(path, 'utf8')) as Node).render();
 }
 
 if (require.main === module) {
-  const output = process.argv[2] ?? join(__dirname, '..', 'docs', 'api.html');
+  const output = process.argv[2] ?? join(__dirname, 'api.html');
   writeFileSync(output, renderApiDocs());
 }

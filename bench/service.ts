@@ -2,21 +2,21 @@
  * The service as the benchmark runs it in-process: every route's handler and the library, composed
  * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
-import * as home from '../../handlers/routes/home';
-import * as login from '../../handlers/routes/login';
-import * as logout from '../../handlers/routes/logout';
-import * as profile from '../../handlers/routes/profile';
-import * as register from '../../handlers/routes/register';
-import * as resetToken from '../../handlers/routes/reset-token';
-import * as updatePassword from '../../handlers/routes/update-password';
-import { Auth } from '../../lib/auth/auth';
-import { authorizerHandler } from '../../lib/http/authorizer';
-import { lambdaHandler } from '../../lib/http/lambda';
-import { loadConfig, type Env } from '../../lib/platform/config';
-import { createDocumentClient } from '../../lib/platform/dynamodb';
-import { DB } from '../../lib/store/db';
-import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local';
-import { createUsersTable } from '../support/table';
+import * as home from '../handlers/routes/home';
+import * as login from '../handlers/routes/login';
+import * as logout from '../handlers/routes/logout';
+import * as profile from '../handlers/routes/profile';
+import * as register from '../handlers/routes/register';
+import * as resetToken from '../handlers/routes/reset-token';
+import * as updatePassword from '../handlers/routes/update-password';
+import { Auth } from '../lib/auth/auth';
+import { authorizerHandler } from '../lib/http/authorizer';
+import { lambdaHandler } from '../lib/http/lambda';
+import { loadConfig, type Env } from '../lib/platform/config';
+import { createDocumentClient } from '../lib/platform/dynamodb';
+import { DB } from '../lib/store/db';
+import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
+import { createUsersTable } from '../tests/support/table';
 
 /** Starts DynamoDB Local on a free port with a users table as serverless.yml declares it. */
 export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: string }> {

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Refuses to package or deploy a stage whose functions would refuse to start. The check itself is
- * scripts/stage-check.ts (TypeScript, loaded through tsx), run before packaging begins.
+ * deploy/stage-check.ts (TypeScript, loaded through tsx), run before packaging begins.
  */
 const { require: requireTs } = require('tsx/cjs/api');
 
@@ -15,7 +15,7 @@ class CheckStage {
   }
 
   check() {
-    const { stageProblem } = requireTs('../scripts/stage-check.ts', __filename);
+    const { stageProblem } = requireTs('../stage-check.ts', __filename);
     const { service } = this.serverless;
     const problem = stageProblem(service.provider.stage, service);
     if (problem !== undefined) throw new this.serverless.classes.Error(problem);

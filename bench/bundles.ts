@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { serverlessYml } from '../support/serverless-yml';
+import { serverlessYml } from '../tests/support/serverless-yml';
 import { median } from './stats';
 
 const run = promisify(execFile);
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..');
 
 export interface SdkVariant {
   name: string;
@@ -56,7 +56,7 @@ interface Declared {
   provider: { environment: { NODE_OPTIONS?: string } };
 }
 
-/** The name under which the floor bundle (scripts/bench/floor.ts) appears among the functions. */
+/** The name under which the floor bundle (bench/floor.ts) appears among the functions. */
 export const FLOOR = 'floor: document client only';
 
 export interface BundleFigures {
@@ -161,7 +161,7 @@ export async function measureBundles(runs: number): Promise<BundleFigures[]> {
   const outRoot = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
     const figures: (BundleFigures & { outfile: string })[] = [];
-    const floor: [string, string] = [FLOOR, 'scripts/bench/floor.ts'];
+    const floor: [string, string] = [FLOOR, 'bench/floor.ts'];
     for (const [fn, entry] of [floor, ...functionEntries()]) {
       for (const variant of SDK_VARIANTS) {
         const built = await buildFunction(outRoot, fn, entry, variant);

@@ -1,5 +1,5 @@
 /**
- * Under serverless-offline only (plugins/offline-load-errors.js): a function whose module fails to
+ * Under serverless-offline only (local/plugins/offline-load-errors.js): a function whose module fails to
  * load, or whose handler throws, answers what API Gateway's HTTP API answers for a failed Lambda,
  * a 500 {"message": "Internal Server Error"}, instead of serverless-offline's 200 carrying the
  * error and its stack trace. The error itself goes to the terminal.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort } from '../dynamodb-local';
+import { freePort } from '../../local/dynamodb-local';
 
 export interface LocalService {
   baseUrl: string;
@@ -38,7 +38,7 @@ export async function waitUntilReady(
 }
 
 /**
- * Runs the README's start command (scripts/start-local.ts) on free ports, as a newcomer would,
+ * Runs the README's start command (local/start-local.ts) on free ports, as a newcomer would,
  * and waits until GET / answers. `env` is added to its environment.
  */
 export async function startLocalService(env: Record<string, string> = {}): Promise<LocalService> {
@@ -48,7 +48,7 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
     await freePort(),
   ];
   const buildFolder = join('.esbuild', `service-${httpPort}`);
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/start-local.ts'], {
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['local/start-local.ts'], {
     cwd: root,
     env: {
       ...process.env,

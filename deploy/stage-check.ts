@@ -1,11 +1,11 @@
 /**
- * Before `serverless package` or `deploy` (plugins/check-stage.js): the configuration each
+ * Before `serverless package` or `deploy` (deploy/plugins/check-stage.js): the configuration each
  * function of the stage will load, checked with the service's own validator. A stage whose
  * settings cannot work then fails to package, with one line naming the parameter to set, instead
  * of deploying functions that all refuse to start.
  */
 import { configProblem } from './check-config';
-import { readServerlessYml, type ServerlessYml } from './local-stage';
+import { readServerlessYml, type ServerlessYml } from '../local/local-stage';
 
 type Environment = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /**
  * Points each function at a generated entry that loads its module through `guarded`
- * (scripts/offline-guard.ts). Run by plugins/offline-load-errors.js before serverless-esbuild
+ * (local/offline-guard.ts). Run by local/plugins/offline-load-errors.js before serverless-esbuild
  * builds the functions for serverless-offline; deployed packages are never touched.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
