@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.esbuild', '.serverless', '.dynamodb', 'coverage'] },
+  { ignores: ['node_modules', '.esbuild', '.serverless', '.dynamodb', 'coverage', 'entries'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -21,12 +21,17 @@ export default tseslint.config(
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     // The framework's local plugins (serverless.yml): CommonJS, which it requires itself.
-    files: ['local/plugins/**/*.js', 'deploy/plugins/**/*.js'],
+    files: ['local/plugins/**/*.js', 'deploy/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', __filename: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __filename: 'readonly',
+        __dirname: 'readonly',
+      },
     },
     rules: {
       ...tseslint.configs.disableTypeChecked.rules,

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { serverlessYml } from '../tests/support/serverless-yml';
+import { functionDefinitions, writeEntries } from '../deploy/route-resources';
+import { serverlessYml } from '../deploy/serverless-yml';
 import { median } from './stats';
 
 const run = promisify(execFile);
@@ -51,7 +52,6 @@ interface EsbuildSettings {
 }
 
 interface Declared {
-  functions: Record<string, { handler: string }>;
   custom: { esbuild: EsbuildSettings };
   provider: { environment: { NODE_OPTIONS?: string } };
 }
@@ -91,7 +91,8 @@ function deflated(path: string): number {
 
 /** Each function serverless.yml declares, with the TypeScript file its handler is in. */
 export function functionEntries(): [string, string][] {
-  return Object.entries(declared().functions).map(([fn, { handler }]) => [
+  writeEntries(root);
+  return Object.entries(functionDefinitions()).map(([fn, { handler }]) => [
     fn,
     `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
   ]);

@@ -148,13 +148,21 @@ export class RouteBench {
   }
 
   private route(
-    handler: LambdaHandler,
+    fn: string,
     method: string,
     path: string,
     status: number,
     options: () => Promise<EventOptions> = () => Promise.resolve({}),
   ): Prepare {
+    const handler = this.handler(fn);
     return async () => invoke(handler, httpEvent(method, path, await options()), status);
+  }
+
+  /** The handler of the route table's function `fn`. */
+  private handler(fn: string): LambdaHandler {
+    const handler = this.service.handlers[fn];
+    if (handler === undefined) throw new Error(`the route table has no function ${fn}`);
+    return handler;
   }
 
   /** The session authorizer with this request, failing loudly unless it allows it. */
@@ -169,7 +177,6 @@ export class RouteBench {
 
   /** Times every route against its floor, then records one call of each for its DynamoDB use. */
   async run(iterations: Iterations): Promise<RouteFigures[]> {
-    const { handlers } = this.service;
     const loginUser = await this.user();
     const profileUser = await this.user();
     const profileSession = await this.session(profileUser.email);
@@ -191,7 +198,7 @@ export class RouteBench {
     }[] = [
       {
         route: 'GET /',
-        prepare: this.route(handlers.home, 'GET', '/', 200),
+        prepare: this.route('home', 'GET', '/', 200),
         floor: null,
         floorPrepare: null,
         target: null,
@@ -199,7 +206,7 @@ export class RouteBench {
       },
       {
         route: 'POST /users',
-        prepare: this.route(handlers.register, 'POST', '/users', 200, () =>
+        prepare: this.route('register', 'POST', '/users', 200, () =>
           Promise.resolve({ form: { email: newEmail(), password: PASSWORD } }),
         ),
         floor: 'bcrypt compare',
@@ -209,7 +216,7 @@ export class RouteBench {
       },
       {
         route: 'POST /sessions',
-        prepare: this.route(handlers.login, 'POST', '/sessions', 200, () =>
+        prepare: this.route('login', 'POST', '/sessions', 200, () =>
           Promise.resolve({ form: { email: loginUser.email, password: PASSWORD } }),
         ),
         floor: 'bcrypt compare',
@@ -219,7 +226,7 @@ export class RouteBench {
       },
       {
         route: 'GET /profile',
-        prepare: this.route(handlers.profile, 'GET', '/profile', 200, () =>
+        prepare: this.route('profile', 'GET', '/profile', 200, () =>
           Promise.resolve({ cookies: [`session_id=${profileSession}`] }),
         ),
         floor: 'Query + GetItem',
@@ -238,7 +245,7 @@ export class RouteBench {
       },
       {
         route: 'DELETE /sessions',
-        prepare: this.route(handlers.logout, 'DELETE', '/sessions', 302, async () => ({
+        prepare: this.route('logout', 'DELETE', '/sessions', 302, async () => ({
           cookies: [`session_id=${await this.session(logoutUser.email)}`],
         })),
         floor: 'Query + GetItem + UpdateItem',
@@ -258,7 +265,7 @@ export class RouteBench {
       },
       {
         route: 'POST /reset_password',
-        prepare: this.route(handlers.resetToken, 'POST', '/reset_password', 200, () =>
+        prepare: this.route('resetToken', 'POST', '/reset_password', 200, () =>
           Promise.resolve({ form: { email: resetUser.email } }),
         ),
         floor: 'Query + GetItem + UpdateItem',
@@ -276,7 +283,7 @@ export class RouteBench {
       },
       {
         route: 'PUT /reset_password',
-        prepare: this.route(handlers.updatePassword, 'PUT', '/reset_password', 200, async () => ({
+        prepare: this.route('updatePassword', 'PUT', '/reset_password', 200, async () => ({
           form: {
             email: updateUser.email,
             reset_token: await this.service.auth.getResetPasswordToken(updateUser.email),
@@ -316,7 +323,7 @@ export class RouteBench {
    */
   async loginTiming(iterations: number): Promise<PairFigures> {
     const known = await this.user();
-    const login = this.service.handlers.login;
+    const login = this.handler('login');
     const attempt =
       (email: () => string): Prepare =>
       async () => {

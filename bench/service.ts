@@ -2,16 +2,10 @@
  * The service as the benchmark runs it in-process: every route's handler and the library, composed
  * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
-import * as home from '../handlers/routes/home';
-import * as login from '../handlers/routes/login';
-import * as logout from '../handlers/routes/logout';
-import * as profile from '../handlers/routes/profile';
-import * as register from '../handlers/routes/register';
-import * as resetToken from '../handlers/routes/reset-token';
-import * as updatePassword from '../handlers/routes/update-password';
+import { ROUTES } from '../handlers/table';
 import { Auth } from '../lib/auth/auth';
 import { authorizerHandler } from '../lib/http/authorizer';
-import { lambdaHandler } from '../lib/http/lambda';
+import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../lib/http/lambda';
 import { loadConfig, type Env } from '../lib/platform/config';
 import { createDocumentClient } from '../lib/platform/dynamodb';
 import { DB } from '../lib/store/db';
@@ -48,20 +42,28 @@ export function benchEnv(endpoint: string, table: string, bcryptCost: string): E
   };
 }
 
+/** Each route's definition by its function's name, from the module the route table names. */
+const definitions = new Map(
+  await Promise.all(
+    ROUTES.map(
+      async ({ fn, module }) =>
+        [
+          fn,
+          ((await import(`../handlers/${module}.ts`)) as { route: RouteDefinition<unknown> }).route,
+        ] as const,
+    ),
+  ),
+);
+
 export function loadService(env: Env) {
   const config = loadConfig(env);
   const documentClient = createDocumentClient(config);
   const db = new DB(config.usersTable, documentClient);
+  const handlers: Record<string, LambdaHandler> = {};
+  for (const [fn, definition] of definitions) handlers[fn] = lambdaHandler(env, definition);
   return {
-    handlers: {
-      home: lambdaHandler(env, home.route),
-      register: lambdaHandler(env, register.route),
-      login: lambdaHandler(env, login.route),
-      logout: lambdaHandler(env, logout.route),
-      profile: lambdaHandler(env, profile.route),
-      resetToken: lambdaHandler(env, resetToken.route),
-      updatePassword: lambdaHandler(env, updatePassword.route),
-    },
+    /** Every route's handler, by its function's name in the route table. */
+    handlers,
     authorizer: authorizerHandler(env),
     auth: new Auth(db, config),
     db,

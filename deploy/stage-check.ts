@@ -5,7 +5,8 @@
  * of deploying functions that all refuse to start.
  */
 import { configProblem } from './check-config';
-import { readServerlessYml, type ServerlessYml } from '../local/local-stage';
+import { functionDefinitions } from './route-resources';
+import { serverlessYml, type ServerlessYml } from './serverless-yml';
 
 type Environment = Record<string, unknown>;
 
@@ -35,7 +36,7 @@ function functionEnvironments(config: ServiceConfig): Record<string, string>[] {
 function origin(variable: string, written: ServerlessYml): string {
   const raw = [
     written.provider.environment?.[variable],
-    ...Object.values(written.functions).map((fn) => fn.environment?.[variable]),
+    ...Object.values(functionDefinitions()).map((fn) => fn.environment?.[variable]),
   ].find((value) => value !== undefined);
   const param = PARAM.exec(typeof raw === 'string' ? raw : '')?.[1];
   return param === undefined
@@ -51,5 +52,5 @@ export function stageProblem(stage: string, resolved: ServiceConfig): string | u
   if (problem === undefined) return undefined;
   // Every message of lib/config.ts starts with the variable it is about.
   const variable = /^[A-Z][A-Z0-9_]*/u.exec(problem)?.[0] ?? '';
-  return `Stage ${stage} cannot work: ${problem}; set ${origin(variable, readServerlessYml())}`;
+  return `Stage ${stage} cannot work: ${problem}; set ${origin(variable, serverlessYml())}`;
 }

@@ -1,5 +1,8 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/home';
+import { defineRoute } from '../lib/http/lambda';
+import { json } from '../lib/http/response';
 
-/** GET /: the Lambda entry, composed once from the function's environment at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/** GET / */
+export const route = defineRoute({
+  services: () => ({}),
+  handle: () => () => Promise.resolve(json(200, { message: 'Bienvenue' })),
+});

@@ -1,5 +1,26 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/login';
+import { loginServices } from '../lib/auth/logins';
+import { sessionCookie } from '../lib/http/cookies';
+import { readFields } from '../lib/http/fields';
+import { defineRoute } from '../lib/http/lambda';
+import { json } from '../lib/http/response';
 
-/** POST /sessions: the Lambda entry, composed once from the function's environment at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/** POST /sessions */
+export const route = defineRoute({
+  services: loginServices,
+  handle:
+    ({ logins, config }) =>
+    async (event) => {
+      const { email, password } = await readFields(
+        event,
+        ['email', 'password'],
+        config.maxBodyBytes,
+      );
+      const { sessionId } = await logins.logIn(email, password);
+      // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
+      return json(
+        200,
+        { email, message: 'logged in' },
+        { cookies: [sessionCookie(sessionId, config)] },
+      );
+    },
+});

@@ -1,5 +1,15 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/logout';
+import { sessionServices } from '../lib/auth/sessions';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE } from '../lib/http/cookies';
+import { defineRoute } from '../lib/http/lambda';
+import { redirect } from '../lib/http/response';
 
-/** DELETE /sessions: the Lambda entry, composed once from the function's environment at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/** DELETE /sessions */
+export const route = defineRoute({
+  services: sessionServices,
+  handle:
+    ({ sessions, config }) =>
+    async (event) => {
+      await sessions.logOut(readCookie(event, SESSION_COOKIE));
+      return redirect('/', { message: 'logged out' }, { cookies: [clearedSessionCookie(config)] });
+    },
+});

@@ -1,5 +1,10 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/pages';
+import { defineRoute } from '../lib/http/lambda';
+import { showPage } from '../lib/pages/show';
+import { route as profile } from './profile';
 
-/** GET /account/{page}: the hosted pages and their two files; composed once at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/** GET /account/{page}: the hosted pages (signup, login, profile ...), app.js and style.css. */
+export const route = defineRoute({
+  // The profile page runs GET /profile's own code, so it needs what that route needs.
+  services: profile.services,
+  handle: (app) => showPage(profile.handle(app), app),
+});

@@ -1,5 +1,16 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/profile';
+import { sessionServices } from '../lib/auth/sessions';
+import { readCookie, SESSION_COOKIE } from '../lib/http/cookies';
+import { defineRoute } from '../lib/http/lambda';
+import { json } from '../lib/http/response';
+import { publicProfile } from '../lib/store/user';
 
-/** GET /profile: the Lambda entry, composed once from the function's environment at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/** GET /profile */
+export const route = defineRoute({
+  services: sessionServices,
+  handle:
+    ({ sessions }) =>
+    async (event) => {
+      const user = await sessions.currentUser(readCookie(event, SESSION_COOKIE));
+      return json(200, publicProfile(user));
+    },
+});

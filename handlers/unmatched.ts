@@ -1,5 +1,12 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/unmatched';
+import { defineRoute } from '../lib/http/lambda';
+import { unmatchedAnswer } from '../lib/http/unmatched';
+import { ROUTE_KEYS } from './table';
 
-/** Requests no route matches: the Lambda entry, composed once from the function's environment at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/** API Gateway's $default route: every request that no other route matches. */
+export const route = defineRoute({
+  services: () => ({}),
+  handle:
+    ({ config }) =>
+    (event) =>
+      Promise.resolve(unmatchedAnswer(event, ROUTE_KEYS, config)),
+});

@@ -1,5 +1,16 @@
-import { lambdaHandler } from '../lib/http/lambda';
-import { route } from './routes/whoami';
+import { defineRoute } from '../lib/http/lambda';
+import { json } from '../lib/http/response';
+import { sessionContext } from '../lib/http/session-context';
 
-/** GET /whoami: the Lambda entry, composed once from the function's environment at cold start. */
-export const handler = lambdaHandler(process.env, route);
+/**
+ * GET /whoami, behind the session authorizer: who the caller is and when their session ends.
+ * Written as any route of yours would be: API Gateway runs the authorizer first, so a request that
+ * reaches this code has a live session, and `sessionContext` says whose. It needs no services.
+ */
+export const route = defineRoute({
+  services: () => ({}),
+  handle: () => (event) => {
+    const { userId, email, sessionExpiresAt } = sessionContext(event);
+    return Promise.resolve(json(200, { userId, email, sessionExpiresAt }));
+  },
+});

@@ -5,29 +5,14 @@
  * `self`, `sls:stage`, each with an optional fallback); any other is an error, and
  * tests/ops/local-stage.test.ts checks the result against `serverless print`.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { functionDefinitions } from '../deploy/route-resources';
+import { serverlessYml, type ServerlessYml } from '../deploy/serverless-yml';
 
 type Env = Record<string, string | undefined>;
-
-/** serverless.yml as written, as far as it is read here. */
-export interface ServerlessYml {
-  service: string;
-  params: Record<string, Record<string, unknown> | undefined>;
-  provider: { environment?: Record<string, unknown> };
-  functions: Record<string, { environment?: Record<string, unknown> }>;
-}
 
 const STAGE = 'local';
 /** The innermost `${...}`: nested variables resolve from the inside out, as the framework does. */
 const VARIABLE = /\$\{([^${}]+)\}/u;
-
-export function readServerlessYml(): ServerlessYml {
-  const text = readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8');
-  // CloudFormation's short forms (!Ref, !If ...) are not read here: silence their warnings.
-  return parse(text, { logLevel: 'error' }) as ServerlessYml;
-}
 
 function pathIn(root: unknown, path: string): unknown {
   return path
@@ -79,11 +64,11 @@ function resolver(yml: ServerlessYml, env: Env): (value: unknown) => string | un
  * function's own `environment` (so the settings of all of them are covered).
  */
 export function localStageEnv(env: Env = process.env): Env {
-  const yml = readServerlessYml();
+  const yml = serverlessYml();
   const resolve = resolver(yml, env);
   const declared = [
     yml.provider.environment ?? {},
-    ...Object.values(yml.functions).map((fn) => fn.environment ?? {}),
+    ...Object.values(functionDefinitions()).map((fn) => fn.environment ?? {}),
   ];
   const result: Env = Object.fromEntries(
     Object.entries(env).filter(([name]) => name.startsWith('AWS_')),

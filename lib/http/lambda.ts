@@ -23,9 +23,11 @@ export type LambdaHandler = (
   context?: Context,
 ) => Promise<HttpResponse>;
 
-/** A route: its key, the services it runs, and how it answers a request with them. */
+/**
+ * A route: the services it runs, and how it answers a request with them. Its key, and everything
+ * else about how it is deployed, is its entry in handlers/table.ts.
+ */
 export interface RouteDefinition<S> {
-  key: RouteKey;
   services: ServiceBuilder<S>;
   handle: (app: Platform & S) => RequestHandler;
 }
@@ -93,7 +95,7 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
     const line: RequestLog = {
       request_id: requestId,
       ...(context && { lambda_request_id: context.awsRequestId }),
-      route: route.key,
+      route: event.routeKey,
       status: response.statusCode,
       latency_ms: Math.round((performance.now() - started) * 10) / 10,
       ...(events.length > 0 && { auth_events: events }),

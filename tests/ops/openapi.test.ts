@@ -3,19 +3,15 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
-import { route as unmatchedRoute } from '../../handlers/routes/unmatched';
-import { route as whoamiRoute } from '../../handlers/routes/whoami';
-import { authorizerHandler } from '../../lib/http/authorizer';
-import { config, handlerFor, testEnv } from '../support/app';
-import type { LambdaHandler } from '../../lib/http/lambda';
+import { route as resetTokenRoute } from '../../handlers/reset-token';
+import { route as unmatchedRoute } from '../../handlers/unmatched';
+import { route as whoamiRoute } from '../../handlers/whoami';
+import { config, handlerFor } from '../support/app';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
-import { behindAuthorizer } from '../support/authorizer';
 import { OpenApiContract } from '../support/openapi';
-import { PAGE_ROUTE_KEYS, ROUTE_KEYS } from '../../handlers/routes/keys';
-import { BODY_ROUTE_KEYS, routesFor, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
-import { declaredRoutes } from '../support/serverless-yml';
+import { ROUTES } from '../../handlers/table';
+import { apiRoutes, BODY_ROUTE_KEYS, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
 
 /*
  * Drives every handler in-process through each answer docs/openapi.yaml describes and validates
@@ -26,13 +22,10 @@ import { declaredRoutes } from '../support/serverless-yml';
 
 const contract = new OpenApiContract();
 
-// GET /whoami as API Gateway serves it: behind the session authorizer, whose denials and failures
-// are API Gateway's own answers (tests/support/authorizer.ts).
+// Every route of the API as API Gateway serves it, the guarded ones (GET /whoami) behind the session
+// authorizer, whose denials and failures are API Gateway's own answers (tests/support/authorizer.ts).
+const handlers = apiRoutes();
 const whoami = handlerFor(whoamiRoute);
-const handlers: Record<string, LambdaHandler> = {
-  ...routesFor(),
-  'GET /whoami': behindAuthorizer(authorizerHandler(testEnv()), whoami),
-};
 
 const produced = new Set<string>();
 let validated = 0;
@@ -263,7 +256,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
 
   describe('with allowedOrigins, for a listed origin', () => {
     const origin = 'https://app.example.com';
-    const corsHandlers = routesFor({ ALLOWED_ORIGINS: origin });
+    const corsHandlers = apiRoutes({ ALLOWED_ORIGINS: origin });
 
     it('every kind of answer carries the documented CORS headers', async () => {
       const headers = { origin };
@@ -321,18 +314,14 @@ describe('requests no route matches (the $default route)', () => {
   });
 });
 
-// The hosted pages answer HTML to people, not JSON to clients: they are no part of the API that
-// the document describes (README, "Pages"; tests/pages/ checks them).
-const PAGE_ROUTES: readonly string[] = PAGE_ROUTE_KEYS;
-
-describe('docs/openapi.yaml and serverless.yml', () => {
-  it('describe the same API routes; the others declared are the hosted pages and $default', () => {
-    const declared = declaredRoutes();
-    expect(declared).toEqual(expect.arrayContaining([...PAGE_ROUTES, '$default']));
-    const api = declared.filter((route) => !PAGE_ROUTES.includes(route) && route !== '$default');
-    expect(contract.routes().sort()).toEqual(api.sort());
+describe('docs/openapi.yaml and the route table', () => {
+  it('describe the same API routes; the others are the hosted pages and $default', () => {
+    // The pages answer HTML to people, not JSON to clients: no part of the API that the document
+    // describes (README, "Pages"; tests/pages/ checks them).
+    const api = ROUTES.filter((route) => route.api).map((route) => route.key);
+    expect(contract.routes().sort()).toEqual([...api].sort());
     expect(Object.keys(handlers).sort()).toEqual(contract.routes().sort());
-    // What the $default route's 404 and 405 answers are decided against: every other route.
-    expect([...ROUTE_KEYS].sort()).toEqual(declared.filter((r) => r !== '$default').sort());
+    const others = ROUTES.filter((route) => !route.api).map((route) => route.key);
+    expect(others.sort()).toEqual(['$default', 'GET /account/{page}', 'POST /account/{page}']);
   });
 });

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS, ROUTES } from '../../handlers/table';
+import { INDEX_BY_ATTRIBUTE } from '../../lib/store/table';
 import { METRICS_NAMESPACE } from '../../lib/platform/metrics';
 import {
   condition,
@@ -20,62 +22,23 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
 const RESET_URL = 'https://app.example.com/reset';
 const ORIGINS = 'https://app.example.com,https://admin.example.com';
 
-/** What each function may do besides writing its own logs: action → resources. */
-const ALLOWED: Record<string, Record<string, string[]>> = {
-  home: {},
-  register: { 'dynamodb:GetItem': ['table'], 'dynamodb:PutItem': ['table'] },
-  login: {
-    'dynamodb:Query': ['table/index/email-index'],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-  },
-  logout: {
-    'dynamodb:Query': ['table/index/session_id-index'],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-  },
-  profile: {
-    'dynamodb:Query': ['table/index/session_id-index'],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-  },
-  resetToken: {
-    'dynamodb:Query': ['table/index/email-index'],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'ses:SendEmail': ['*'],
-  },
-  updatePassword: {
-    'dynamodb:Query': ['table/index/reset_token-index'],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-  },
-  // The hosted pages: GET reads the session for the profile page, as GET /profile does ...
-  pages: {
-    'dynamodb:Query': ['table/index/session_id-index'],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-  },
-  // ... and their forms run the code of sign-up, login, logout and both reset routes.
-  pageForms: {
-    'dynamodb:Query': [
-      'table/index/email-index',
-      'table/index/reset_token-index',
-      'table/index/session_id-index',
-    ],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'ses:SendEmail': ['*'],
-  },
-  // Reads sessions only: an expired one is left for the routes that may write to clear.
-  sessionAuthorizer: {
-    'dynamodb:Query': ['table/index/session_id-index'],
-    'dynamodb:GetItem': ['table'],
-  },
-  whoami: {},
-  unmatched: {},
-};
+/**
+ * What each function may do besides writing its own logs, action → resources, as its route table
+ * entry's `access` says (handlers/table.ts): the table is where a role is reviewed.
+ */
+const ALLOWED: Record<string, Record<string, string[]>> = Object.fromEntries(
+  FUNCTIONS.map(({ fn, access }) => {
+    const actions: Record<string, string[]> = {};
+    if (access.indexes?.length) {
+      actions['dynamodb:Query'] = access.indexes
+        .map((attribute) => `table/index/${INDEX_BY_ATTRIBUTE[attribute]}`)
+        .sort();
+    }
+    for (const action of access.table ?? []) actions[`dynamodb:${action}`] = ['table'];
+    if (access.mail) actions['ses:SendEmail'] = ['*'];
+    return [fn, actions];
+  }),
+);
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 
 interface Statement {
@@ -322,27 +285,23 @@ describe('the CloudFormation template of `serverless package`', () => {
       expect(source).toContain('{"Ref":"HttpApi"},"/*"');
     });
 
-    it('guards GET /whoami and none of the other routes, whose answers stay their own', () => {
-      const guarded = Object.fromEntries(
+    it('guards the routes the route table marks guarded (GET /whoami), no other: their answers stay their own', () => {
+      const guarded: Record<string, unknown> = Object.fromEntries(
         resourcesOf(prod, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
           route.Properties.RouteKey,
           [route.Properties.AuthorizationType ?? 'NONE', route.Properties.AuthorizerId ?? null],
         ]),
       );
-      const open = ['NONE', null];
-      expect(guarded).toEqual({
-        'GET /': open,
-        'POST /users': open,
-        'POST /sessions': open,
-        'DELETE /sessions': open,
-        'GET /profile': open,
-        'POST /reset_password': open,
-        'PUT /reset_password': open,
-        'GET /account/{page}': open,
-        'POST /account/{page}': open,
-        'GET /whoami': ['CUSTOM', { Ref: AUTHORIZER }],
-        $default: open,
-      });
+      expect(guarded).toEqual(
+        Object.fromEntries(
+          ROUTES.map(({ key, guarded }) => [
+            key,
+            guarded ? ['CUSTOM', { Ref: AUTHORIZER }] : ['NONE', null],
+          ]),
+        ),
+      );
+      expect(guarded['GET /whoami']).toEqual(['CUSTOM', { Ref: AUTHORIZER }]);
+      expect(guarded['GET /profile']).toEqual(['NONE', null]);
     });
 
     it("exports its ARN for other stacks' HTTP APIs", () => {
@@ -371,6 +330,35 @@ describe('the CloudFormation template of `serverless package`', () => {
     it('sends every request no route matches to the unmatched function ($default)', () => {
       expect(targetOf(prod, '$default')).toBe('unmatched');
       expect(targetOf(prod, 'POST /users')).toBe('register');
+    });
+
+    it('routes each key of the route table to its function, and no other', () => {
+      const keys = resourcesOf(prod, 'AWS::ApiGatewayV2::Route').map(
+        ([, route]) => route.Properties.RouteKey,
+      );
+      expect(keys.sort()).toEqual(ROUTES.map(({ key }) => key).sort());
+      for (const { key, fn } of ROUTES) expect(targetOf(prod, key)).toBe(fn);
+    });
+
+    it("gives each function its table entry's memory, and each route its throttle class", () => {
+      for (const { fn, memoryMb } of FUNCTIONS) {
+        const [, resource] = functionsOf(prod, 'prod').get(fn) ?? [];
+        expect(resource?.Properties.MemorySize).toBe(memoryMb);
+      }
+      const [[, stage] = []] = resourcesOf(prod, 'AWS::ApiGatewayV2::Stage');
+      const settings = stage?.Properties.RouteSettings as Record<string, unknown>;
+      const strict = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 };
+      expect(settings).toEqual(
+        Object.fromEntries(
+          ROUTES.filter(({ throttle }) => throttle === 'credential').map(({ key }) => [
+            key,
+            strict,
+          ]),
+        ),
+      );
+      expect(Object.keys(settings)).toEqual(
+        expect.arrayContaining(['POST /sessions', 'POST /reset_password']),
+      );
     });
 
     it('configures no CORS at the gateway: the functions answer it, for allowedOrigins only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { route as formsRoute } from '../../handlers/routes/page-forms';
-import { route as pagesRoute } from '../../handlers/routes/pages';
+import { route as formsRoute } from '../../handlers/page-forms';
+import { route as pagesRoute } from '../../handlers/pages';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor } from '../support/app';

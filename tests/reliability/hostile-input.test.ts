@@ -25,7 +25,7 @@ import { snapshotTable } from '../support/table-contents';
 
 // Runs per property (one property per route); FUZZ_RUNS raises it for a longer search.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
-// GET / reads nothing of the request (handlers/routes/home.ts answers one fixed body), so runs
+// GET / reads nothing of the request (handlers/home.ts answers one fixed body), so runs
 // against it would test nothing; the HTTP wrapper it shares with the others is fuzzed through them.
 const FUZZED_ROUTE_KEYS = ROUTE_KEYS.filter((route) => route !== 'GET /');
 const endpoint = inject('dynamodbEndpoint');

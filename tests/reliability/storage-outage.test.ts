@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { route as registerRoute } from '../../handlers/routes/register';
+import { route as registerRoute } from '../../handlers/register';
 import { Registration } from '../../lib/auth/registration';
 import { defineRoute, type LambdaHandler } from '../../lib/http/lambda';
 import { createDocumentClient } from '../../lib/platform/dynamodb';

@@ -1,7 +1,7 @@
 // CORS by allowlist: no origin by default; the origins of ALLOWED_ORIGINS (the stage parameter
 // allowedOrigins) get credentialed CORS and matching preflights, in process and through npm start.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { route as unmatchedRoute } from '../../handlers/routes/unmatched';
+import { route as unmatchedRoute } from '../../handlers/unmatched';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent } from '../support/events';
 import { startLocalService, type LocalService } from '../support/local-service';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RESET_MAIL_SENT } from '../../handlers/routes/reset-token';
+import { RESET_MAIL_SENT } from '../../handlers/reset-token';
 import { E2eClient } from '../e2e/client';
 import { freshEmail, strongPassword } from '../support/auth';
 import { startLocalService, type LocalService } from '../support/local-service';

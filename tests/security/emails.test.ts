@@ -1,9 +1,9 @@
 // Item 1: emails are stored in one canonical form (NFKC, trimmed, lower-cased, IDNA ASCII domain),
 // so one mailbox is one account whatever its spelling, and checked.
 import { describe, expect, it } from 'vitest';
-import { route as loginRoute } from '../../handlers/routes/login';
-import { route as registerRoute } from '../../handlers/routes/register';
-import { route as resetTokenRoute } from '../../handlers/routes/reset-token';
+import { route as loginRoute } from '../../handlers/login';
+import { route as registerRoute } from '../../handlers/register';
+import { route as resetTokenRoute } from '../../handlers/reset-token';
 import { randomUUID } from 'node:crypto';
 import { EmailTaken } from '../../lib/auth/errors';
 import { db, handlerFor } from '../support/app';

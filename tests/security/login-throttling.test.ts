@@ -1,6 +1,6 @@
 // Item 7: consecutive failed logins lock the account for a growing period; a success resets.
 import { describe, expect, it } from 'vitest';
-import { route as loginRoute } from '../../handlers/routes/login';
+import { route as loginRoute } from '../../handlers/login';
 import { config, handlerFor } from '../support/app';
 import { AccountLocked } from '../../lib/auth/errors';
 import { db } from '../support/app';

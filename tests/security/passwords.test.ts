@@ -1,7 +1,7 @@
 // Item 2: length limits, the block list, and bcrypt hashes upgraded to the configured cost.
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { route as registerRoute } from '../../handlers/routes/register';
+import { route as registerRoute } from '../../handlers/register';
 import { InvalidCredentials, WeakPassword } from '../../lib/auth/errors';
 import { db, handlerFor } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';

@@ -1,6 +1,6 @@
 // Item 5: reset tokens expire, work once, are bound to their email, and end the session.
 import { describe, expect, it } from 'vitest';
-import { route as updatePasswordRoute } from '../../handlers/routes/update-password';
+import { route as updatePasswordRoute } from '../../handlers/update-password';
 import { AccountLocked, InvalidResetToken } from '../../lib/auth/errors';
 import { config, handlerFor } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';

@@ -1,7 +1,7 @@
 // Item 4: sessions expire after an absolute lifetime; the cookie's attributes match.
 import { describe, expect, it } from 'vitest';
-import { route as loginRoute } from '../../handlers/routes/login';
-import { route as profileRoute } from '../../handlers/routes/profile';
+import { route as loginRoute } from '../../handlers/login';
+import { route as profileRoute } from '../../handlers/profile';
 import { config, handlerFor } from '../support/app';
 import { sessionCookie } from '../../lib/http/cookies';
 import { db } from '../support/app';

@@ -1,31 +1,59 @@
-import * as home from '../../handlers/routes/home';
-import * as login from '../../handlers/routes/login';
-import * as logout from '../../handlers/routes/logout';
-import * as profile from '../../handlers/routes/profile';
-import * as register from '../../handlers/routes/register';
-import * as resetToken from '../../handlers/routes/reset-token';
-import * as updatePassword from '../../handlers/routes/update-password';
-import { SEED_ROUTE_KEYS as ROUTE_KEYS } from '../../handlers/routes/keys';
+import { ROUTES, SEED_ROUTE_KEYS as ROUTE_KEYS, type SeedRouteKey } from '../../handlers/table';
+import { authorizerHandler } from '../../lib/http/authorizer';
+import type { RouteKey as TableRouteKey } from '../../lib/http/lambda';
+import { behindAuthorizer } from './authorizer';
 import type { Env } from '../../lib/platform/config';
-import type { LambdaHandler } from '../../lib/http/lambda';
-import { handlerFor } from './app';
+import type { LambdaHandler, RouteDefinition } from '../../lib/http/lambda';
+import { handlerFor, testEnv } from './app';
 import type { EventOptions } from './events';
 
-export type RouteKey = (typeof ROUTE_KEYS)[number];
+export type RouteKey = SeedRouteKey;
 
 export type Routes = Record<RouteKey, LambdaHandler>;
 
-/** Every route's handler by its key, composed from the test environment with `overrides`. */
+/** Each route's definition, loaded from the module the route table names for it. */
+const definitions = new Map(
+  await Promise.all(
+    ROUTES.map(
+      async (entry) =>
+        [
+          entry.key,
+          (
+            (await import(`../../handlers/${entry.module}.ts`)) as {
+              route: RouteDefinition<unknown>;
+            }
+          ).route,
+        ] as const,
+    ),
+  ),
+);
+
+/** The definition of the route `key` (handlers/<its module>.ts). */
+export function definitionOf(key: string): RouteDefinition<unknown> {
+  const definition = definitions.get(key as TableRouteKey);
+  if (definition === undefined) throw new Error(`the route table has no ${key}`);
+  return definition;
+}
+
+/** Every seed route's handler by its key, composed from the test environment with `overrides`. */
 export function routesFor(overrides: Env = {}): Routes {
-  return {
-    'GET /': handlerFor(home.route, overrides),
-    'POST /users': handlerFor(register.route, overrides),
-    'POST /sessions': handlerFor(login.route, overrides),
-    'DELETE /sessions': handlerFor(logout.route, overrides),
-    'GET /profile': handlerFor(profile.route, overrides),
-    'POST /reset_password': handlerFor(resetToken.route, overrides),
-    'PUT /reset_password': handlerFor(updatePassword.route, overrides),
-  };
+  return Object.fromEntries(
+    ROUTE_KEYS.map((key) => [key, handlerFor(definitionOf(key), overrides)]),
+  ) as Routes;
+}
+
+/**
+ * Every route of the JSON API by its key, as API Gateway serves it: the guarded ones behind the
+ * session authorizer, whose denials are API Gateway's own answers (tests/support/authorizer.ts).
+ */
+export function apiRoutes(overrides: Env = {}): Record<string, LambdaHandler> {
+  const authorizer = authorizerHandler(testEnv(overrides));
+  return Object.fromEntries(
+    ROUTES.filter((entry) => entry.api).map((entry) => {
+      const handler = handlerFor(definitionOf(entry.key), overrides);
+      return [entry.key, entry.guarded ? behindAuthorizer(authorizer, handler) : handler];
+    }),
+  );
 }
 
 /** Splits a route key into the method and path of an event. */

@@ -3,7 +3,7 @@ import {
   DynamoDBClient,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { serverlessYml } from './serverless-yml';
+import { serverlessYml } from '../../deploy/serverless-yml';
 
 type TableProperties = Required<
   Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema' | 'GlobalSecondaryIndexes'>

@@ -1,0 +1,179 @@
+/**
+ * Every route of the service, once: what serves it, who may call it, how fast, with what rights
+ * and how much memory. Everything else derives from this list: serverless.yml's functions, events,
+ * roles, route throttles and alarm (deploy/functions.js), each function's Lambda entry (generated
+ * at packaging), the $default route's 404/405 answers, the tests' route lists and the bench.
+ * docs/openapi.yaml is checked against it (tests/ops/openapi.test.ts). README.md, "Protect your
+ * own routes", says how to add one.
+ *
+ * Type imports only: the $default function bundles this list, and the framework loads it.
+ */
+import type { RouteKey } from '../lib/http/lambda';
+import type { IndexedAttribute } from '../lib/store/table';
+
+/** What a function's role may do to the users table (and SES), and nothing more. */
+export interface Access {
+  /** Item actions on the users table. */
+  table?: readonly ('GetItem' | 'PutItem' | 'UpdateItem')[];
+  /** The GSIs it may Query, by their key attribute. */
+  indexes?: readonly IndexedAttribute[];
+  /** Whether it mails (reset tokens): `ses:SendEmail` from the stage's `mailFrom` only. */
+  mail?: boolean;
+}
+
+/**
+ * The API Gateway route throttle: `default` for the service as a whole, `credential` for routes
+ * that spend a bcrypt compare or send a mail for anyone who asks (serverless.yml, custom.throttling).
+ */
+export type ThrottleClass = 'default' | 'credential';
+
+export interface LambdaFunction {
+  /** The function's name in serverless.yml (and its CloudFormation logical id). */
+  fn: string;
+  /** The module under handlers/ that defines it: a `route`, or the authorizer. */
+  module: string;
+  access: Access;
+  /** Lambda's CPU share grows with memory: chosen per function by `npm run bench` (cost table). */
+  memoryMb: number;
+}
+
+export interface Route extends LambdaFunction {
+  key: RouteKey;
+  /** Behind the session authorizer: the route runs only for a live session. */
+  guarded: boolean;
+  throttle: ThrottleClass;
+  /** One of the Flask contract's routes (the seed), whose answers clients compare byte for byte. */
+  seed: boolean;
+  /**
+   * Part of the JSON API that docs/openapi.yaml describes (a test holds the two together); not the
+   * hosted pages, which answer HTML to people, nor the $default route.
+   */
+  api: boolean;
+}
+
+/** Reads and refreshes sessions: the routes that take a `session_id` cookie. */
+const SESSIONS: Access = { table: ['GetItem', 'UpdateItem'], indexes: ['session_id'] };
+
+/*
+ * Memory: 1769 MB is one full vCPU, the most a single-threaded bcrypt can use; below it a compare
+ * slows in proportion while its GB-seconds stay the same, so the bcrypt routes get it. The others
+ * wait on DynamoDB, not the CPU. `npm run bench` prints the cost table behind each choice
+ * (docs/BENCHMARKS.md, "Memory and cost").
+ */
+const BCRYPT_MB = 1769;
+const IO_MB = 512;
+const TINY_MB = 256;
+
+/** A route as written below: what is not said is the common case. */
+type Entry = Omit<Route, 'guarded' | 'throttle' | 'seed' | 'api' | 'memoryMb'> & Partial<Route>;
+
+const ENTRIES = [
+  { key: 'GET /', fn: 'home', module: 'home', access: {}, seed: true, memoryMb: TINY_MB },
+  {
+    key: 'POST /users',
+    fn: 'register',
+    module: 'register',
+    // The email guard item is read first, so a taken email costs no bcrypt hash; the user and its
+    // guard item are then written in one transaction of two conditional puts.
+    access: { table: ['GetItem', 'PutItem'] },
+    seed: true,
+    memoryMb: BCRYPT_MB,
+  },
+  {
+    key: 'POST /sessions',
+    fn: 'login',
+    module: 'login',
+    access: { table: ['GetItem', 'UpdateItem'], indexes: ['email'] },
+    seed: true,
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  { key: 'GET /profile', fn: 'profile', module: 'profile', access: SESSIONS, seed: true },
+  { key: 'DELETE /sessions', fn: 'logout', module: 'logout', access: SESSIONS, seed: true },
+  {
+    key: 'POST /reset_password',
+    fn: 'resetToken',
+    module: 'reset-token',
+    access: { table: ['GetItem', 'UpdateItem'], indexes: ['email'], mail: true },
+    seed: true,
+    throttle: 'credential',
+  },
+  {
+    key: 'PUT /reset_password',
+    fn: 'updatePassword',
+    module: 'update-password',
+    access: { table: ['GetItem', 'UpdateItem'], indexes: ['reset_token'] },
+    seed: true,
+    memoryMb: BCRYPT_MB,
+  },
+  // The hosted pages: GET serves the pages and their two files, reading the session for the
+  // profile; POST takes their forms posted without JavaScript, each by its API route's rules.
+  { key: 'GET /account/{page}', fn: 'pages', module: 'pages', access: SESSIONS, api: false },
+  {
+    key: 'POST /account/{page}',
+    fn: 'pageForms',
+    module: 'page-forms',
+    access: {
+      table: ['GetItem', 'PutItem', 'UpdateItem'],
+      indexes: ['email', 'session_id', 'reset_token'],
+      mail: true,
+    },
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+    api: false,
+  },
+  // The example of a route behind the session authorizer: who the caller is.
+  {
+    key: 'GET /whoami',
+    fn: 'whoami',
+    module: 'whoami',
+    access: {},
+    guarded: true,
+    memoryMb: TINY_MB,
+  },
+  // API Gateway's $default route: any path or method no route above has (404, or 405 with Allow),
+  // and the CORS preflights of the allowed origins, answered in the service's own JSON.
+  {
+    key: '$default',
+    fn: 'unmatched',
+    module: 'unmatched',
+    access: {},
+    memoryMb: TINY_MB,
+    api: false,
+  },
+] as const satisfies readonly Entry[];
+
+export const ROUTES: readonly Route[] = ENTRIES.map((entry) => ({
+  guarded: false,
+  throttle: 'default',
+  seed: false,
+  api: true,
+  memoryMb: IO_MB,
+  ...entry,
+}));
+
+/**
+ * The session authorizer: reads sessions and nothing else. Its role may not write: an expired
+ * session is refused and left for GET /profile, logout or the next login to clear.
+ */
+export const AUTHORIZER: LambdaFunction = {
+  fn: 'sessionAuthorizer',
+  module: 'session-authorizer',
+  access: { table: ['GetItem'], indexes: ['session_id'] },
+  memoryMb: IO_MB,
+};
+
+/** Every Lambda function of the service. */
+export const FUNCTIONS: readonly LambdaFunction[] = [...ROUTES, AUTHORIZER];
+
+/** The Flask contract's routes, whose answers clients compare byte for byte. */
+export type SeedRouteKey = Extract<(typeof ENTRIES)[number], { seed: true }>['key'];
+
+export const SEED_ROUTE_KEYS = ROUTES.filter((entry) => entry.seed).map(
+  (entry) => entry.key as SeedRouteKey,
+);
+
+/** Every route key but the $default one. */
+export const ROUTE_KEYS: readonly RouteKey[] = ROUTES.map((entry) => entry.key).filter(
+  (key) => key !== '$default',
+);
