@@ -2,6 +2,8 @@ import type { Config } from '../platform/config';
 import { SesMailer, type Mailer } from '../platform/mailer';
 import type { DB } from '../store/db';
 import type { User } from '../store/user';
+import { CheckedBefore } from './checked';
+import { normaliseEmail } from './email';
 import { Logins } from './logins';
 import { PasswordResets } from './password-resets';
 import { Registration } from './registration';
@@ -26,6 +28,12 @@ export type AuthSettings = Pick<
 /**
  * The seed's Auth class, with the seed's method names, over the parts the routes use one by one.
  * It is the library's public face; the Lambdas each build only the part they run (lib/app.ts).
+ *
+ * A seed caller does in two calls what a route does in one (`validLogin` then `createSession`,
+ * `getUserFromSessionId` then `destroySession`), so the facade remembers what the first call
+ * checked and makes the second call's write conditional on it, as the route's is. The memory is
+ * per instance and keyed by user, which is exact while an instance serves one request at a
+ * time, as a Lambda does.
  */
 export class Auth {
   readonly registration: Registration;
@@ -33,6 +41,10 @@ export class Auth {
   readonly sessions: Sessions;
   readonly resetRequests: ResetRequests;
   readonly passwordResets: PasswordResets;
+  /** By email: the user whose password validLogin checked, with the hash it checked. */
+  private readonly checkedLogins = new CheckedBefore<string, User>();
+  /** By user id: the session digest getUserFromSessionId found. */
+  private readonly foundSessions = new CheckedBefore<string, string>();
 
   constructor(
     db: DB,
@@ -61,22 +73,39 @@ export class Auth {
   }
 
   /** Whether the credentials are right; AccountLocked while the account is locked. */
-  validLogin(email: string, password: string): Promise<boolean> {
-    return this.logins.validLogin(email, password);
+  async validLogin(email: string, password: string): Promise<boolean> {
+    const checked = await this.logins.checkLogin(email, password);
+    if (checked === null) return false;
+    this.checkedLogins.remember(checked.email, checked);
+    return true;
   }
 
-  /** A new session for the email's user, ending any other; null when nobody has the email. */
-  createSession(email: string): Promise<string | null> {
-    return this.sessions.createSession(email);
+  /**
+   * A new session for the email's user, ending any other; null when nobody has the email. After
+   * a validLogin of this email, only while the hash it checked is still stored: InvalidCredentials
+   * when a password reset committed in between, as the route's login answers.
+   */
+  async createSession(email: string): Promise<string | null> {
+    const checked = this.checkedLogins.take(normaliseEmail(email));
+    if (checked === undefined) return this.sessions.createSession(email);
+    return this.logins.startSession(checked);
   }
 
   /** The user whose live session this is, or null. */
-  getUserFromSessionId(sessionId: string | null | undefined): Promise<User | null> {
-    return this.sessions.getUserFromSessionId(sessionId);
+  async getUserFromSessionId(sessionId: string | null | undefined): Promise<User | null> {
+    const user = await this.sessions.getUserFromSessionId(sessionId);
+    if (user?.session_id) this.foundSessions.remember(user.id, user.session_id);
+    return user;
   }
 
-  destroySession(userId: string): Promise<void> {
-    return this.sessions.destroySession(userId);
+  /**
+   * Ends the user's session. After getUserFromSessionId found one of this user's sessions, only
+   * that one: a session a newer login started meanwhile is left alone, as the route's logout does.
+   */
+  async destroySession(userId: string): Promise<void> {
+    const digest = this.foundSessions.take(userId);
+    if (digest === undefined) return this.sessions.destroySession(userId);
+    return this.sessions.end(userId, digest);
   }
 
   /** A reset token for the email; UnknownEmail when nobody has it. */

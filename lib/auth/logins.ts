@@ -45,17 +45,17 @@ export class Logins {
   ) {}
 
   /**
-   * Whether the credentials are right. Throws AccountLocked while the account is locked. A
-   * success resets the failure count, as a login does: only consecutive failures lock.
+   * The user, when the credentials are right; null otherwise. Throws AccountLocked while the
+   * account is locked. A success resets the failure count, as a login does: only consecutive
+   * failures lock. The user returned holds the hash that was checked, for `startSession`.
    */
-  async validLogin(email: string, password: string): Promise<boolean> {
+  async checkLogin(email: string, password: string): Promise<User | null> {
     const user = await this.authenticate(email, password);
-    if (user === null) return false;
-    if (!hasFailures(user)) return true;
+    if (user === null || !hasFailures(user)) return user;
     const cleared = this.db.updateUser(user.id, FAILURES_CLEARED, {
       hashed_password: user.hashed_password,
     });
-    return (await unlessReset(cleared)) !== null;
+    return (await unlessReset(cleared)) === null ? null : { ...user, ...FAILURES_CLEARED };
   }
 
   /** Checks the credentials and starts a session in one go; InvalidCredentials when wrong. */
@@ -67,13 +67,23 @@ export class Logins {
       // Upgrade a hash made at a lower cost, now that we hold the password.
       changes.hashed_password = await hashPassword(password, this.settings.bcryptCost);
     }
-    // Conditional on the hash that was checked: a reset that committed meanwhile is neither
-    // undone by the upgrade nor outlived by this session (the credentials are stale).
-    const started = this.sessions.start(user, changes, { hashed_password: user.hashed_password });
-    const sessionId = await unlessReset(started);
-    if (sessionId === null) throw new InvalidCredentials();
+    const sessionId = await this.startSession(user, changes);
     recordAuthEvent('login_succeeded');
     return { user, sessionId };
+  }
+
+  /**
+   * A session for a user whose password was just checked, with `changes` in the same write.
+   * Conditional on the hash that was checked: a reset that committed meanwhile is neither undone
+   * by the changes nor outlived by this session (the credentials are stale: InvalidCredentials).
+   */
+  async startSession(checked: User, changes: UserChanges = {}): Promise<string> {
+    const started = this.sessions.start(checked, changes, {
+      hashed_password: checked.hashed_password,
+    });
+    const sessionId = await unlessReset(started);
+    if (sessionId === null) throw new InvalidCredentials();
+    return sessionId;
   }
 
   private async authenticate(email: string, password: string): Promise<User | null> {

@@ -87,7 +87,7 @@ export class Sessions {
   }
 
   /** Removes the session only if it is still this one: a newer login is left alone. */
-  private async end(userId: string, sessionDigest: string): Promise<void> {
+  async end(userId: string, sessionDigest: string): Promise<void> {
     try {
       await this.db.updateUser(userId, SESSION_CLEARED, { session_id: sessionDigest });
     } catch (error) {

@@ -105,6 +105,19 @@ describe('sessions', () => {
     expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
   });
 
+  it('destroySession after getUserFromSessionId leaves a newer login alone, as logout does', async () => {
+    // prepare: a session read by a seed-style logout, then a login on another device
+    const email = freshEmail();
+    const user = await auth.registerUser(email, password);
+    const first = await auth.createSession(email);
+    expect((await auth.getUserFromSessionId(first))?.id).toBe(user.id);
+    const newer = await auth.createSession(email);
+    // act
+    await auth.destroySession(user.id);
+    // assess
+    expect((await auth.getUserFromSessionId(newer))?.id).toBe(user.id);
+  });
+
   it('logIn checks the credentials and starts a session in one call', async () => {
     const email = freshEmail();
     await auth.registerUser(email, password);

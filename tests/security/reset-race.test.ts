@@ -1,6 +1,8 @@
 // Item 5: a login that checks the old password just before a reset commits must not outlive the
-// reset: no session, failure count or lock written after it.
+// reset: no session, failure count or lock written after it. The same holds for the seed facade's
+// login in two calls (issue 17, item 5: validLogin, then createSession).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Auth } from '../../lib/auth/auth';
 import { InvalidCredentials } from '../../lib/auth/errors';
 import { Logins } from '../../lib/auth/logins';
 import { Sessions } from '../../lib/auth/sessions';
@@ -10,7 +12,14 @@ import { startLocalService, type LocalService } from '../support/local-service';
 import { config, db, documentClient } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 
-type Write = 'count' | 'session' | 'lock';
+type Write = 'count' | 'session' | 'clear' | 'lock';
+
+function writeOf(changes: UserChanges): Write | undefined {
+  if ('session_id' in changes) return 'session';
+  if ('failed_logins' in changes) return 'clear';
+  if ('locked_until' in changes) return 'lock';
+  return undefined;
+}
 
 /** The store, with a password reset committed just before its first write of one kind. */
 class ResetBefore extends DB {
@@ -29,20 +38,26 @@ class ResetBefore extends DB {
   }
 
   override async updateUser(userId: string, changes: UserChanges, expected?: UserFilters) {
-    if ('session_id' in changes) await this.resetBefore('session');
-    if ('locked_until' in changes) await this.resetBefore('lock');
+    await this.resetBefore(writeOf(changes));
     return super.updateUser(userId, changes, expected);
   }
 
-  private async resetBefore(write: Write): Promise<void> {
+  private async resetBefore(write: Write | undefined): Promise<void> {
     if (!this.pending || write !== this.write) return;
     this.pending = false;
     await this.reset();
   }
 }
 
-/** A registered user, and the Logins whose store lets a reset of that user in before `write`. */
-async function racedAccount(write: Write, settings = config) {
+/**
+ * A registered user, and the Logins and the seed facade whose store lets a reset of that user in
+ * before `write`, followed by `afterReset`.
+ */
+async function racedAccount(
+  write: Write,
+  settings = config,
+  afterReset: (auth: Auth, email: string) => Promise<unknown> = async () => {},
+) {
   const auth = authWith();
   const email = freshEmail();
   const oldPassword = strongPassword();
@@ -50,9 +65,11 @@ async function racedAccount(write: Write, settings = config) {
   await auth.registerUser(email, oldPassword);
   const store = new ResetBefore(write, async () => {
     await auth.updatePassword(await auth.getResetPasswordToken(email), newPassword, email);
+    await afterReset(auth, email);
   });
   const logins = new Logins(store, new Sessions(store, settings), settings);
-  return { auth, email, oldPassword, newPassword, logins };
+  const facade = new Auth(store, settings);
+  return { auth, email, oldPassword, newPassword, logins, facade };
 }
 
 describe('a login racing a password reset, in process', () => {
@@ -77,6 +94,67 @@ describe('a login racing a password reset, in process', () => {
     );
     expect(await db.findUserBy({ email })).toMatchObject({ failed_logins: 0, locked_until: null });
     expect(await auth.validLogin(email, newPassword)).toBe(true);
+  });
+});
+
+describe("the seed facade's login (validLogin, then createSession) racing a reset", () => {
+  it('with the old password, the reset landing before the session write: no session', async () => {
+    const { auth, email, oldPassword, newPassword, facade } = await racedAccount('session');
+    expect(await facade.validLogin(email, oldPassword)).toBe(true);
+    await expect(facade.createSession(email)).rejects.toBeInstanceOf(InvalidCredentials);
+    expect(await db.findUserBy({ email })).toMatchObject({ session_id: null, failed_logins: 0 });
+    expect(await auth.validLogin(email, newPassword)).toBe(true);
+  });
+
+  it('with the old password, the reset landing before the count: false and no session', async () => {
+    const { email, oldPassword, facade } = await racedAccount('count');
+    expect(await facade.validLogin(email, oldPassword)).toBe(false);
+    expect(await db.findUserBy({ email })).toMatchObject({ session_id: null, failed_logins: 0 });
+  });
+
+  it('the reset and a failure against the new password landing before the clear: both kept', async () => {
+    // prepare: one failure to clear, and a failure against the new password right after the reset
+    const { email, oldPassword, facade } = await racedAccount('clear', config, (auth, raced) =>
+      auth.validLogin(raced, 'a wrong password'),
+    );
+    expect(await facade.validLogin(email, 'a wrong password')).toBe(false);
+    // act
+    const valid = await facade.validLogin(email, oldPassword);
+    // assess: the old password is stale, and the count of the new one's failures is not wiped
+    expect(valid).toBe(false);
+    expect(await db.findUserBy({ email })).toMatchObject({ session_id: null, failed_logins: 1 });
+  });
+
+  it('in parallel, over 16 rounds: no session made with the old password outlives the reset', async () => {
+    const auth = authWith();
+    let racedLogins = 0;
+    for (let round = 0; round < 16; round++) {
+      // prepare
+      const email = freshEmail();
+      const oldPassword = strongPassword();
+      await auth.registerUser(email, oldPassword);
+      const resetToken = await auth.getResetPasswordToken(email);
+      // act: a reset, and seed-style logins with the old password, each on its own facade as on
+      // its own Lambda, started a few milliseconds apart over the time the reset takes
+      const reset = auth.updatePassword(resetToken, strongPassword(), email);
+      const logins = Array.from({ length: 4 }, async (_, i) => {
+        await new Promise((resolve) => setTimeout(resolve, i * 3));
+        const facade = authWith();
+        if (!(await facade.validLogin(email, oldPassword))) return null;
+        return facade.createSession(email).catch((error: unknown) => {
+          if (error instanceof InvalidCredentials) return null;
+          throw error;
+        });
+      });
+      const [, ...sessionIds] = await Promise.all([reset, ...logins]);
+      // assess
+      for (const sessionId of sessionIds) {
+        if (sessionId === null) continue;
+        racedLogins++;
+        expect(await auth.getUserFromSessionId(sessionId), `round ${round}`).toBeNull();
+      }
+    }
+    console.log(`${racedLogins} facade logins with the old password got a session, each ended`);
   });
 });
 
