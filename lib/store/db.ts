@@ -340,6 +340,11 @@ export class DB {
   private async changeEmail(userId: string, changes: UserChanges, expected: UserFilters) {
     const current = await this.getUser(userId);
     if (current === null) throw new NoResultFound(`no user with id ${userId}`);
+    // The write below is conditional on the email just read, which would replace a condition
+    // the caller put on the email: that one is checked here instead.
+    if (expected.email !== undefined && expected.email !== current.email) {
+      throw new ConflictError('the user changed since it was read');
+    }
     const newEmail = changes.email as string;
     if (newEmail === current.email) {
       const rest: UserChanges = { ...changes };

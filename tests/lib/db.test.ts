@@ -191,6 +191,15 @@ describe('DB.updateUser', () => {
     // the old email is free again
     await expect(db.addUser(user.email, 'hash')).resolves.toMatchObject({ email: user.email });
   });
+
+  it('moves the email only while it is the one the caller expects', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
+    await expect(
+      db.updateUser(user.id, { email: freshEmail() }, { email: freshEmail() }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect((await db.findUserBy({ id: user.id })).email).toBe(user.email);
+    expect(await guardOwner(user.email)).toBe(user.id);
+  });
 });
 
 describe('DB.countFailedLogin', () => {
