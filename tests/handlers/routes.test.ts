@@ -1,5 +1,6 @@
+import bcrypt from 'bcryptjs';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { route as homeRoute } from '../../handlers/home';
 import { route as loginRoute } from '../../handlers/login';
 import { route as logoutRoute } from '../../handlers/logout';
@@ -71,6 +72,27 @@ describe('POST /users', () => {
       400,
       { message: 'email already registered' },
     ]);
+  });
+
+  it('refuses a taken email before hashing: no bcrypt hash is spent on it', async () => {
+    // prepare: the spy sees the hash a new email costs, so it watches the hasher the route uses
+    const taken = await registered();
+    const hash = vi.spyOn(bcrypt, 'hash');
+    try {
+      await registered();
+      expect(hash).toHaveBeenCalledTimes(1);
+      hash.mockClear();
+      // act
+      const answer = await invoke(
+        register,
+        httpEvent('POST', '/users', { form: { email: taken, password } }),
+      );
+      // assess
+      expect(answer.statusCode).toBe(400);
+      expect(hash).not.toHaveBeenCalled();
+    } finally {
+      hash.mockRestore();
+    }
   });
 
   it('answers 400 naming the missing, empty or non-string field', async () => {
