@@ -65,6 +65,36 @@ describe('emails', () => {
     );
   });
 
+  it('are one account across a fullwidth and a plain local part, on every route', async () => {
+    // prepare: `ｂｏｂ.<id>`, every letter and digit in its fullwidth form (U+FF01 to U+FF5E)
+    const local = `bob.${randomUUID()}`;
+    const fullwidth = local.replace(/[!-~]/gu, (c) =>
+      String.fromCodePoint(c.charCodeAt(0) + 0xfee0),
+    );
+    const password = strongPassword();
+    // act
+    const registered = await register(
+      httpEvent('POST', '/users', { json: { email: `${fullwidth}@example.com`, password } }),
+    );
+    // assess
+    expect(registered.statusCode).toBe(200);
+    const plain = `${local}@example.com`;
+    expect((await db.findUserBy({ email: plain })).email).toBe(plain);
+    const again = await register(httpEvent('POST', '/users', { json: { email: plain, password } }));
+    expect([again.statusCode, bodyOf(again)]).toEqual([
+      400,
+      { message: 'email already registered' },
+    ]);
+    const loggedIn = await login(
+      httpEvent('POST', '/sessions', { json: { email: plain, password } }),
+    );
+    expect(loggedIn.statusCode).toBe(200);
+    const token = await resetToken(
+      httpEvent('POST', '/reset_password', { json: { email: plain } }),
+    );
+    expect(token.statusCode).toBe(200);
+  });
+
   it.each([
     'b\u200bob@example.com',
     'bo\u00adb@example.com',
