@@ -1,0 +1,38 @@
+// The profile page shows the stored email as text: an address registration accepts may hold
+// characters HTML reads as markup, and each must come back escaped.
+import { describe, expect, it } from 'vitest';
+import { route as loginRoute } from '../../handlers/routes/login';
+import { route as pagesRoute } from '../../handlers/routes/pages';
+import { route as registerRoute } from '../../handlers/routes/register';
+import { httpEvent, sessionCookieOf } from '../support/events';
+import { handlerFor } from '../support/app';
+import { strongPassword } from '../support/auth';
+
+const login = handlerFor(loginRoute);
+const pages = handlerFor(pagesRoute);
+const register = handlerFor(registerRoute);
+
+describe('the profile page', () => {
+  it("shows an email holding & and ' escaped", async () => {
+    // prepare: this file's table is its own, so the address is free
+    const email = "a&b'c@example.com";
+    const password = strongPassword();
+    const registered = await register(httpEvent('POST', '/users', { json: { email, password } }));
+    expect(registered.statusCode).toBe(200);
+    const sessionId = sessionCookieOf(
+      await login(httpEvent('POST', '/sessions', { json: { email, password } })),
+    );
+    expect(sessionId).toBeDefined();
+    // act
+    const page = await pages(
+      httpEvent('GET', '/account/profile', {
+        cookies: [`session_id=${sessionId}`],
+        pathParameters: { page: 'profile' },
+      }),
+    );
+    // assess
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<dd id="profile-email">a&amp;b&#39;c@example.com</dd>');
+    expect(page.body).not.toContain("a&b'c");
+  });
+});
