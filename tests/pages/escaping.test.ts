@@ -1,9 +1,9 @@
 // The profile page shows the stored email as text: an address registration accepts may hold
 // characters HTML reads as markup, and each must come back escaped.
 import { describe, expect, it } from 'vitest';
-import { route as loginRoute } from '../../handlers/routes/login';
-import { route as pagesRoute } from '../../handlers/routes/pages';
-import { route as registerRoute } from '../../handlers/routes/register';
+import { route as loginRoute } from '../../handlers/login';
+import { route as pagesRoute } from '../../handlers/pages';
+import { route as registerRoute } from '../../handlers/register';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor } from '../support/app';
 import { strongPassword } from '../support/auth';
