@@ -10,7 +10,7 @@ import { config, handlerFor } from '../support/app';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { OpenApiContract } from '../support/openapi';
-import { ROUTES } from '../../handlers/table';
+import { ROUTE_KEYS, ROUTES } from '../../handlers/table';
 import { apiRoutes, BODY_ROUTE_KEYS, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
 
 /*
@@ -147,6 +147,17 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect((await call('GET /whoami', { cookies })).statusCode).toBe(403);
     expect((await call('GET /whoami', bearer)).statusCode).toBe(403);
   });
+
+  // A route added behind the authorizer (README, "Protect your own routes") is held to its
+  // document the same way, without a test of its own.
+  it.each(ROUTES.filter((route) => route.guarded && route.key.startsWith('GET ')))(
+    '$key answers a live session, and 403 without one',
+    async ({ key }) => {
+      const { cookies } = await loggedIn();
+      expect((await call(key, { cookies })).statusCode).toBe(200);
+      expect((await call(key)).statusCode).toBe(403);
+    },
+  );
 
   it('GET /whoami reached without the authorizer fails with a bare 500', async () => {
     const { cookies } = await loggedIn();
@@ -312,6 +323,26 @@ describe('requests no route matches (the $default route)', () => {
       { NotFound: 404, MethodNotAllowed: 405, Preflight: 204 }[name],
     );
   });
+});
+
+describe('the $default route and the route table', () => {
+  const unmatched = handlerFor(unmatchedRoute);
+  // Every path of the table, with a concrete segment for a `{parameter}`.
+  const paths = [
+    ...new Set(ROUTE_KEYS.map((key) => (key.split(' ')[1] ?? '').replace(/\{\w+\}/gu, 'x'))),
+  ];
+
+  it.each(paths)(
+    'answers another method on %s 405, allowing what the table lists',
+    async (path) => {
+      const response = await unmatched(httpEvent('PATCH', path));
+      const allowed = ROUTE_KEYS.filter(
+        (key) => (key.split(' ')[1] ?? '').replace(/\{\w+\}/gu, 'x') === path,
+      ).map((key) => key.split(' ')[0]);
+      expect(response.statusCode).toBe(405);
+      expect(response.headers?.Allow).toBe(allowed.join(', '));
+    },
+  );
 });
 
 describe('docs/openapi.yaml and the route table', () => {
