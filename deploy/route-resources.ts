@@ -41,7 +41,7 @@ export function roleStatements(access: Access): unknown[] {
       Effect: 'Allow',
       Action: ['ses:SendEmail'],
       Resource: '*',
-      Condition: { StringEquals: { 'ses:FromAddress': '${param:mailFrom}' } },
+      Condition: { StringEquals: { 'ses:FromAddress': "${param:mailFrom, ''}" } },
     });
   }
   return statements;
