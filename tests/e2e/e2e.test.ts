@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCourseFlow } from '../../bench/course-flow';
 import { freePort } from '../../local/dynamodb-local';
 import { E2eClient } from './client';
 import { startLocalService, type LocalService } from '../support/local-service';
@@ -45,28 +44,6 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     );
     expect(stdout).toBe('');
     expect(stderr).toBe('');
-  });
-
-  it("runs the bench's course flow (main.py) twice, each round a new user, timing each step", async () => {
-    const rounds = await runCourseFlow(service.baseUrl, 2);
-    expect(rounds).toHaveLength(2);
-    for (const round of rounds) {
-      // A second round registering the first round's email would stop at its 400.
-      expect(round.steps.map((s) => s.name)).toEqual([
-        'register',
-        'register again (400)',
-        'log in, wrong password (401)',
-        'profile, logged out (403)',
-        'log in',
-        'profile',
-        'log out (302, then GET /)',
-        'reset token',
-        'update password',
-        'log in, new password',
-      ]);
-      const stepsMs = round.steps.reduce((total, s) => total + s.ms, 0);
-      expect(round.totalMs).toBeGreaterThanOrEqual(stepsMs);
-    }
   });
 
   describe('clients of the Flask original, and the edges (issue 11)', () => {
