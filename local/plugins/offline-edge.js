@@ -12,6 +12,7 @@
  * and installs the edge in its place; when serverless-offline changes and the extension never
  * comes, `npm start` stops and says so instead of serving with the emulator's edge.
  */
+const process = require('node:process');
 const { require: requireTs } = require('tsx/cjs/api');
 
 /** The extension replaced: serverless-offline's, recognised by the header it writes. */
@@ -48,10 +49,13 @@ class OfflineEdge {
 
   check() {
     if (this.replaced === 1) return;
-    throw new this.serverless.classes.Error(
+    // The server already listens: an error thrown from this hook is printed and the emulator's edge
+    // goes on serving, so the process ends here, as serverless-offline does when it cannot start.
+    process.stderr.write(
       `local/plugins/offline-edge.js replaced ${this.replaced} CORS extensions of ` +
-        "serverless-offline's HTTP server instead of 1: serverless-offline changed; adapt the plugin.",
+        "serverless-offline's HTTP server instead of 1: serverless-offline changed; adapt the plugin.\n",
     );
+    process.exit(1);
   }
 }
 
