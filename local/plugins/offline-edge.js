@@ -25,7 +25,12 @@ class OfflineEdge {
     this.serverless = serverless;
     this.replaced = 0;
     this.hooks = {
-      'before:offline:start:init': () => this.watchServers(),
+      'before:offline:start:init': () => {
+        // serverless-offline's other control: an AUTHORIZER variable replaces the authorizer's
+        // context on every request, as the header would (local/hapi-edge.ts).
+        delete process.env.AUTHORIZER;
+        this.watchServers();
+      },
       'before:offline:start:ready': () => this.check(),
     };
   }

@@ -49,7 +49,9 @@ describe('npm start answers as a deployed stage', () => {
   ]);
 
   beforeAll(async () => {
-    service = await startLocalService();
+    // serverless-offline's other override: a context for every request, ignored like the header.
+    const intruder = { lambda: { userId: 'intruder', email: 'intruder@example.com' } };
+    service = await startLocalService({ AUTHORIZER: JSON.stringify(intruder) });
   });
 
   afterAll(async () => {
@@ -171,7 +173,7 @@ describe('npm start answers as a deployed stage', () => {
     return { email, sessionId, userId };
   }
 
-  it('ignores sls-offline-authorizer-override: no caller becomes another user', async () => {
+  it('ignores sls-offline-authorizer-override and AUTHORIZER: no caller becomes another user', async () => {
     const alice = await loggedIn();
     const bob = await loggedIn();
     const overrides = [
