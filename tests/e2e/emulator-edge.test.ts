@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { route as login } from '../../handlers/routes/login';
-import { route as profile } from '../../handlers/routes/profile';
-import { route as register } from '../../handlers/routes/register';
-import { route as resetToken } from '../../handlers/routes/reset-token';
-import { route as updatePassword } from '../../handlers/routes/update-password';
+import { route as login } from '../../handlers/login';
+import { route as profile } from '../../handlers/profile';
+import { route as register } from '../../handlers/register';
+import { route as resetToken } from '../../handlers/reset-token';
+import { route as updatePassword } from '../../handlers/update-password';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import { httpEvent, multipartBody } from '../support/events';
 import { startLocalService, type LocalService } from '../support/local-service';
@@ -41,11 +41,11 @@ describe('npm start answers as a deployed stage', () => {
   // The local stage's own settings (serverless.yml's `local` params), in process.
   const env = { ...localStageEnv(), DYNAMODB_ENDPOINT: dynamodbEndpoint, USERS_TABLE: usersTable };
   const handlers = new Map<string, LambdaHandler>([
-    [register.key, handlerFor(register, env)],
-    [login.key, handlerFor(login, env)],
-    [resetToken.key, handlerFor(resetToken, env)],
-    [updatePassword.key, handlerFor(updatePassword, env)],
-    [profile.key, handlerFor(profile, env)],
+    ['POST /users', handlerFor(register, env)],
+    ['POST /sessions', handlerFor(login, env)],
+    ['POST /reset_password', handlerFor(resetToken, env)],
+    ['PUT /reset_password', handlerFor(updatePassword, env)],
+    ['GET /profile', handlerFor(profile, env)],
   ]);
 
   beforeAll(async () => {
