@@ -7,8 +7,8 @@
  * case; cookies are hapi's parse of the Cookie header (none at all for the authorizer) instead of
  * the header's own pairs; every request id is one placeholder; an authorized route's context also
  * carries `jwt` claims decoded from any Bearer token. The body arrives as text, unparsed, thanks to
- * local/plugins/offline-edge.js (serverless-offline would otherwise hand a JSON body `false` to the
- * function as the boolean); it is re-encoded here as API Gateway encodes it.
+ * local/hapi-edge.ts (serverless-offline would otherwise hand a JSON body `false` to the function
+ * as the boolean); it is re-encoded here as API Gateway encodes it.
  */
 import type { Context } from 'aws-lambda';
 

@@ -16,7 +16,7 @@ import { json } from '../lib/http/response';
  * `sls-offline-authorizer-override`, any caller replaces the context a Lambda authorizer gave the
  * route (`GET /whoami` would answer as whichever user the header names).
  */
-export const CONTROL_HEADERS = ['sls-offline-authorizer-override'];
+const CONTROL_HEADERS = ['sls-offline-authorizer-override'];
 
 function dropControlHeaders(request: Request, h: ResponseToolkit) {
   const raw = request.raw.req;
