@@ -1,10 +1,12 @@
 /**
- * Under serverless-offline only (local/plugins/offline-load-errors.js): a function whose module fails to
- * load, or whose handler throws, answers what API Gateway's HTTP API answers for a failed Lambda,
- * a 500 {"message": "Internal Server Error"}, instead of serverless-offline's 200 carrying the
+ * Under serverless-offline only (local/plugins/offline-load-errors.js), every function's entry: it
+ * gets the event API Gateway would send (local/api-gateway-event.ts), and when its module fails to
+ * load, or its handler throws, it answers what API Gateway's HTTP API answers for a failed Lambda, a
+ * 500 {"message": "Internal Server Error"}, instead of serverless-offline's 200 carrying the
  * error and its stack trace. The error itself goes to the terminal.
  */
 import type { Context } from 'aws-lambda';
+import { toApiGatewayEvent } from './api-gateway-event';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -36,7 +38,7 @@ export function guarded(load: () => Record<string, unknown>, name: string): Hand
     }
     if (handler === undefined) return report(context, 'failed to load', loadError);
     try {
-      return await handler(event, context);
+      return await handler(toApiGatewayEvent(event, context), context);
     } catch (error) {
       return report(context, 'failed', error);
     }

@@ -10,7 +10,7 @@
  * Ports: HTTP_PORT (3000), LAMBDA_PORT (3002), DYNAMODB_PORT (8000).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -20,6 +20,9 @@ import { localPorts, preflight } from './preflight';
 const root = join(__dirname, '..');
 const persist = process.argv.includes('--persist') || process.env.DYNAMODB_DATA_DIR !== undefined;
 const dataDir = persist ? resolve(root, process.env.DYNAMODB_DATA_DIR ?? '.dynamodb') : undefined;
+// Its own build folder, removed when it stops: another npm start or a package run from this
+// checkout builds in its own too (deploy/plugins/build-folder.js), so none deletes another's.
+const buildFolder = join('.esbuild', `local-${process.pid}`);
 
 /** Resolves once something accepts connections on `port` (serverless-offline, once it listens). */
 async function listening(port: number): Promise<void> {
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
         HTTP_PORT: String(ports.HTTP_PORT),
         LAMBDA_PORT: String(ports.LAMBDA_PORT),
         DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+        ESBUILD_WORK_FOLDER: buildFolder,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
         // The framework's own notices (a banner, two lines per request, "Skipping end: ...") are
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
         offline.kill('SIGINT');
         await exited;
       }
+      rmSync(join(root, buildFolder), { recursive: true, force: true });
       await dynamodb.stop();
       if (code === 0) console.log('Stopped.');
       process.exit(code);

@@ -12,8 +12,8 @@ export type AuthEvent =
   | 'reset_requested'
   | 'password_updated';
 
-// Per-request storage: handlers invoked concurrently in one process (tests, benchmarks,
-// serverless-offline) each see only their own events.
+// Per-request storage: handlers invoked concurrently in one process (tests, benchmarks, the local
+// stage) each see only their own events.
 const storage = new AsyncLocalStorage<AuthEvent[]>();
 
 /** Notes an event for the current request; a no-op outside one (library use, scripts). */

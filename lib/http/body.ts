@@ -20,8 +20,8 @@ function bodyBytes(event: APIGatewayProxyEventV2, maxBytes: number): Buffer {
 
 /**
  * The body as UTF-8 text, strictly. U+FFFD is refused as well: it is what a gateway that decoded
- * a text body leniently (serverless-offline does, and API Gateway may) leaves where the bytes were
- * not UTF-8, so a body holding it may not be what the client sent.
+ * a text body leniently (API Gateway passes JSON bodies as text) leaves where the bytes were not
+ * UTF-8, so a body holding it may not be what the client sent.
  */
 function bodyText(bytes: Uint8Array): string {
   let text: string;
@@ -48,8 +48,7 @@ function parseJson(text: string): Map<string, unknown> {
 }
 
 function isJson(type: string): boolean {
-  // No content type at all is read as JSON: serverless-offline labels such a body
-  // application/json before the function sees it, so `npm start` and a deployed stage agree.
+  // No content type at all is read as JSON, the other body the service reads (README, "Routes").
   return type === '' || type === 'application/json' || type.endsWith('+json');
 }
 

@@ -1,20 +1,17 @@
 import type { Config } from '../platform/config';
-import { readHeader, type HeaderSource } from './headers';
 
 export const SESSION_COOKIE = 'session_id';
 
 export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure'>;
 
 /** What cookies are read from: a route's event or a Lambda authorizer's. */
-export interface CookieSource extends HeaderSource {
+export interface CookieSource {
+  /** The Cookie header's pairs: HTTP APIs pass them here, not as a header. */
   cookies?: string[];
 }
 
 function cookiePairs(event: CookieSource): string[] {
-  // HTTP APIs pass cookies as `event.cookies`; a raw Cookie header is the fallback (and all that
-  // serverless-offline gives an authorizer).
-  if (event.cookies !== undefined) return event.cookies.flatMap((c) => c.split(';'));
-  return readHeader(event, 'cookie')?.split(';') ?? [];
+  return (event.cookies ?? []).flatMap((c) => c.split(';'));
 }
 
 /** The first value of the named cookie, as browsers send the most specific one first. */

@@ -3,8 +3,7 @@ export interface HeaderSource {
   headers?: Record<string, string | undefined>;
 }
 
-/** A request header by name, whatever its case (serverless-offline keeps the client's case). */
-export function readHeader(event: HeaderSource, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+/** A request header by its lower-case name: API Gateway lower-cases every header name. */
+export function readHeader(event: HeaderSource, name: Lowercase<string>): string | undefined {
+  return event.headers?.[name];
 }

@@ -9,7 +9,6 @@ import type { ErrorKind } from '../platform/metrics';
 import { withCors } from './cors';
 import { refuseCrossSite } from './csrf';
 import { knownAnswer } from './error-answers';
-import { requestIdOf } from './request-id';
 import { json, type HttpResponse } from './response';
 
 /** A route as API Gateway names it: method and path, e.g. `GET /profile`, or its catch-all. */
@@ -80,7 +79,7 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
   const handle = route.handle(app);
   return async (event, context) => {
     const started = performance.now();
-    const requestId = requestIdOf(event, context);
+    const requestId = event.requestContext.requestId;
     const events: AuthEvent[] = [];
     let response: HttpResponse;
     let errorName: string | undefined;

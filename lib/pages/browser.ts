@@ -30,7 +30,7 @@ export function enhance(shared: Shared): void {
         const button = form.querySelector('button');
         form.setAttribute('aria-busy', 'true');
         if (button !== null) button.disabled = true;
-        // No answer at all (offline) keeps status 0: described below like any unknown answer.
+        // No answer at all (no network) keeps status 0: described below like any unknown answer.
         let status = 0;
         let answer: Record<string, unknown> = {};
         let retryAfter: number | null = null;

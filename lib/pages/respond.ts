@@ -63,7 +63,7 @@ export function seeOther(location: string, cookies?: string[]): HttpResponse {
     headers: {
       ...COMMON_HEADERS,
       Location: location,
-      // Named, or serverless-offline and API Gateway call the empty body JSON.
+      // Named, or API Gateway labels the empty body JSON.
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-store',
     },

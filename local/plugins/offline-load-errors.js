@@ -15,8 +15,7 @@ class OfflineLoadErrors {
   guard() {
     const { guardHandlers } = requireTs('../offline-entries.ts', __filename);
     const { service, serviceDir } = this.serverless;
-    const workFolder = service.custom?.esbuild?.outputWorkFolder ?? '.esbuild';
-    guardHandlers(serviceDir, workFolder, service.functions);
+    guardHandlers(serviceDir, service.custom.esbuild.outputWorkFolder, service.functions);
   }
 }
 

@@ -15,8 +15,8 @@ import { invoke } from '../support/invoke';
 
 /*
  * The session authorizer in-process against DynamoDB Local, with the events API Gateway sends it
- * (lower-cased headers, `cookies`) and the ones serverless-offline sends (headers as written, no
- * `cookies`): the same session rules as GET /profile, and a deny for everything else.
+ * (lower-cased headers, `cookies`; npm start sends the same, local/api-gateway-event.ts): the same
+ * session rules as GET /profile, and a deny for everything else.
  */
 
 const DENY = { isAuthorized: false };
@@ -47,9 +47,7 @@ function presented(sessionId: string): Presented[] {
     { cookies: [`session_id=${sessionId}`] },
     { cookies: ['theme=dark', `session_id=${sessionId}`] },
     { headers: { authorization: `Bearer ${sessionId}` } },
-    // serverless-offline
-    { headers: { Cookie: `theme=dark; session_id=${sessionId}` } },
-    { headers: { Authorization: `bearer ${sessionId}` } },
+    { headers: { authorization: `bearer ${sessionId}` } },
   ];
 }
 

@@ -156,9 +156,9 @@ describe('logs and metrics of the local service during an end-to-end run', () =>
       expect(line.request_id).toMatch(/\S/u);
       expect(line.latency_ms).toBeGreaterThanOrEqual(0);
     }
-    // serverless-offline gives every HTTP API event the same requestContext.requestId
-    // ("offlineContext_resourceId"); API Gateway's are unique. The request id is the Lambda
-    // request id here, so it tells requests apart too.
+    // serverless-offline gives every HTTP API event the same requestContext.requestId; npm start
+    // hands the functions the Lambda request id there instead (local/api-gateway-event.ts), so
+    // request ids tell requests apart, as API Gateway's do.
     expect(new Set(requests.map((r) => r.lambda_request_id)).size).toBe(requests.length);
     expect(new Set(requests.map((r) => r.request_id)).size).toBe(requests.length);
   });

@@ -1,7 +1,6 @@
 // The template `serverless package --stage prod` writes: item 7's route throttling on the HTTP
 // API, and the strict settings every deployed stage runs with (items 2, 4 and 6).
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +57,6 @@ describe('the template of a deployed stage', () => {
           ...process.env,
           SLS_TELEMETRY_DISABLED: '1',
           SLS_NOTIFICATIONS_MODE: 'off',
-          // Packaging deletes its build folder when done: not the one a running service uses.
-          ESBUILD_WORK_FOLDER: join('.esbuild', `package-${randomUUID()}`),
         },
         timeout: 120_000,
       },

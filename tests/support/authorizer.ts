@@ -14,7 +14,8 @@ function gatewayAnswer(statusCode: number, message: string): HttpResponse {
 /**
  * API Gateway's own answers for a route behind a Lambda authorizer (an HTTP API cannot change
  * them): 403 when the authorizer denies, 500 when it fails. Written down from the deployed
- * behaviour (shared/STACK.md); serverless-offline answers its own bodies instead.
+ * behaviour (shared/STACK.md); npm start answers a deny with the same body, plus the service's
+ * headers (local/hapi-edge.ts), and an authorizer's failure with a 403 too.
  */
 export const GATEWAY_FORBIDDEN = gatewayAnswer(403, 'Forbidden');
 export const GATEWAY_ERROR = gatewayAnswer(500, 'Internal Server Error');

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { headersAndCookies } from '../../local/api-gateway-event';
 
 export interface EventOptions {
   /** Sent form-urlencoded unless `json` or `multipart` is set. */
@@ -52,8 +53,11 @@ export function httpEvent(
     contentType ??= multipart.contentType;
   }
   const base64 = (options.base64 ?? options.multipart !== undefined) && body !== undefined;
-  const headers: Record<string, string> = { ...options.headers };
+  // As API Gateway passes them: names in lower case, a Cookie header's pairs in `cookies`.
+  const sent = headersAndCookies({ ...options.headers });
+  const headers = sent.headers as Record<string, string>;
   if (contentType !== undefined) headers['content-type'] = contentType;
+  const cookies = options.cookies ?? sent.cookies;
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,
@@ -62,7 +66,7 @@ export function httpEvent(
     headers,
     ...(options.pathParameters !== undefined && { pathParameters: options.pathParameters }),
     ...(options.query !== undefined && { queryStringParameters: options.query }),
-    ...(options.cookies !== undefined && { cookies: options.cookies }),
+    ...(cookies !== undefined && { cookies }),
     requestContext: {
       accountId: '123456789012',
       apiId: 'test',
@@ -84,8 +88,7 @@ export function httpEvent(
 
 /**
  * The event API Gateway sends a Lambda request authorizer (payload 2.0, no identity source) for a
- * request to `method path`: headers lower-cased by the caller as API Gateway does, cookies in
- * `cookies`. serverless-offline's differs: headers as sent, and no `cookies`.
+ * request to `method path`: header names in lower case, cookies in `cookies`.
  */
 export function authorizerEvent(
   method: string,

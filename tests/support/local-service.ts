@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '../../local/dynamodb-local';
 
@@ -47,7 +46,6 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
     await freePort(),
     await freePort(),
   ];
-  const buildFolder = join('.esbuild', `service-${httpPort}`);
   const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['local/start-local.ts'], {
     cwd: root,
     env: {
@@ -55,9 +53,6 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(lambdaPort),
       DYNAMODB_PORT: String(dynamodbPort),
-      // Its own build folder, removed when it stops: services the tests run side by side (and a
-      // `serverless package`, which deletes its folder when done) must not share one.
-      ESBUILD_WORK_FOLDER: buildFolder,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +66,6 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGINT');
     await exited;
-    await rm(join(root, buildFolder), { recursive: true, force: true });
   };
   try {
     await waitUntilReady(baseUrl, child, () => printed);

@@ -24,9 +24,8 @@ export interface Resource {
 
 /**
  * The template `serverless package --stage <stage>` writes, with `--param` for each of `params`.
- * No AWS account is needed. It packages a copy of the service (sharing node_modules), because
- * serverless-esbuild builds into the service's own `.esbuild/`, which a serverless-offline
- * started by another test file may be using at the same moment.
+ * No AWS account is needed. It packages a copy of the service (sharing node_modules), so what it
+ * writes stays out of the checkout.
  */
 export async function packageTemplate(
   stage: string,

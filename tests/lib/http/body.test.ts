@@ -60,7 +60,7 @@ describe('parseBody', () => {
     form.set('email', sent.email);
     form.set('password', sent.password);
     expect(await fields(bytesEvent(...(await encoded(form))))).toEqual(sent);
-    // serverless-offline passes a multipart body base64-encoded too, and no charset is fine.
+    // The same body as text (not base64-encoded), and no charset, is read alike.
     const { body, contentType } = multipartBody(sent);
     expect(await fields(httpEvent('POST', '/users', { body, contentType, base64: false }))).toEqual(
       sent,
@@ -106,7 +106,7 @@ describe('parseBody', () => {
     await expect(fields(event)).rejects.toBeInstanceOf(BodyTooLarge);
   });
 
-  it('reads a body without content type as JSON, as serverless-offline does; no body is no fields', async () => {
+  it('reads a body without content type as JSON; no body is no fields', async () => {
     const json = { email: 'a@example.com', password: 'secret' };
     expect(await fields(httpEvent('POST', '/users', { body: JSON.stringify(json) }))).toEqual(json);
     // API Gateway base64-encodes a body that has no content type.
@@ -145,7 +145,7 @@ describe('parseBody', () => {
         const bytes = Buffer.concat([Buffer.from(head), Buffer.from(invalid), Buffer.from(tail)]);
         await expect(fields(bytesEvent(bytes, type))).rejects.toThrow('body is not valid UTF-8');
       }
-      // ... serverless-offline decodes a text body leniently first, leaving U+FFFD in their place.
+      // ... a gateway that decodes a text body leniently first leaves U+FFFD in their place.
       const lenient = `${head}\uFFFD${tail}`;
       await expect(
         fields(httpEvent('POST', '/users', { body: lenient, contentType: type })),

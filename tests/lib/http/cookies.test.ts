@@ -3,7 +3,7 @@ import { clearedSessionCookie, readCookie, sessionCookie } from '../../../lib/ht
 import { httpEvent } from '../../support/events';
 
 describe('readCookie', () => {
-  it('reads the HTTP API cookies array, and the Cookie header when there is none', () => {
+  it('reads the HTTP API cookies array, where API Gateway puts the Cookie header pairs', () => {
     expect(
       readCookie(httpEvent('GET', '/', { cookies: ['a=1', 'session_id=abc'] }), 'session_id'),
     ).toBe('abc');
