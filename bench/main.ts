@@ -147,7 +147,7 @@ async function inProcess(bcryptCost: string): Promise<string[]> {
   };
   const { dynamodb, table: usersTable } = await startStorage();
   try {
-    const service = loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
+    const service = await loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
     const bench = new RouteBench(service, new CapacityRecorder());
     const routes = await bench.run(iterations);
     const timing = await bench.loginTiming(count('BENCH_TIMING_ITERATIONS', 60));
