@@ -1,31 +1,76 @@
 /**
- * What each route asks of DynamoDB: its calls, the items they read and write, and the capacity
- * units DynamoDB reports for them (`ReturnConsumedCapacity: INDEXES`, so GSI writes count too).
+ * What each route asks of DynamoDB: its calls, the items they read and write (with the bytes read,
+ * from which bench/cost.ts rounds read units), and the capacity units DynamoDB reports for them
+ * (`ReturnConsumedCapacity: INDEXES`, so GSI writes count too).
  * A middleware added by the benchmark alone to the service's document client; it asks for
  * capacity only while a recording is on, so timed runs send exactly what the service sends.
  */
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isIndexedAttribute } from '../lib/store/table';
 
 export interface DynamoCall {
   /** e.g. `Query email-index`, `GetItem`, `TransactWriteItems`. */
   operation: string;
   itemsRead: number;
   itemsWritten: number;
+  /** The size of the items read, as DynamoDB counts it (see itemBytes). */
+  bytesRead: number;
+  consistent: boolean;
+  /**
+   * Writes to GSIs, before a transaction's doubling: as DynamoDB reports them for a single-item
+   * write (which index entries an update replaces depends on the item before it); for a
+   * transaction, one per indexed attribute of a put item, counted from the input, so that the
+   * doubling is applied once, in bench/cost.ts, and checked against what DynamoDB reports.
+   */
+  indexWrites: number;
   /** Null when DynamoDB did not report capacity for the call. */
   capacityUnits: number | null;
 }
 
+type Item = Record<string, unknown>;
+
 interface CallInput {
   IndexName?: string;
-  TransactItems?: unknown[];
+  ConsistentRead?: boolean;
+  TransactItems?: { Put?: { Item?: Item } }[];
   ReturnConsumedCapacity?: string;
 }
 
 interface CallOutput {
-  Item?: unknown;
+  Item?: Item;
+  Items?: Item[];
   Count?: number;
   ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+}
+
+/**
+ * An item's size as DynamoDB bills it: each attribute's name plus its value, a string by its UTF-8
+ * length, a number by about one byte per two significant digits (zeros at either end trimmed)
+ * plus one, a boolean or null one byte. The users table holds flat items of strings and numbers;
+ * anything else is refused.
+ */
+export function itemBytes(item: Item): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += Buffer.byteLength(name);
+    if (typeof value === 'string') bytes += Buffer.byteLength(value);
+    else if (typeof value === 'number') {
+      const digits = String(Math.abs(value))
+        .replace(/e.*$|\./giu, '')
+        .replace(/^0+|0+$/gu, '');
+      bytes += Math.ceil(digits.length / 2) + 1;
+    } else if (typeof value === 'boolean' || value === null) bytes += 1;
+    else throw new Error(`itemBytes: attribute ${name} is neither a string nor a number`);
+  }
+  return bytes;
+}
+
+function reportedIndexWrites(reported: CallOutput['ConsumedCapacity']): number {
+  const all = reported === undefined ? [] : Array.isArray(reported) ? reported : [reported];
+  return all
+    .flatMap((c) => Object.values(c.GlobalSecondaryIndexes ?? {}))
+    .reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
 }
 
 function capacityOf(reported: CallOutput['ConsumedCapacity']): number | null {
@@ -36,15 +81,36 @@ function capacityOf(reported: CallOutput['ConsumedCapacity']): number | null {
 
 /** Items an operation touches, from its input and output (what it was billed for, not guessed). */
 function itemsOf(operation: string, input: CallInput, output: CallOutput) {
+  const none = { itemsRead: 0, itemsWritten: 0, bytesRead: 0, indexWrites: 0 };
   switch (operation) {
     case 'GetItem':
-      return { itemsRead: output.Item === undefined ? 0 : 1, itemsWritten: 0 };
-    case 'Query':
-      return { itemsRead: output.Count ?? 0, itemsWritten: 0 };
-    case 'TransactWriteItems':
-      return { itemsRead: 0, itemsWritten: input.TransactItems?.length ?? 0 };
+      return {
+        ...none,
+        itemsRead: output.Item === undefined ? 0 : 1,
+        bytesRead: output.Item === undefined ? 0 : itemBytes(output.Item),
+      };
+    case 'Query': {
+      const items = output.Items ?? [];
+      return {
+        ...none,
+        itemsRead: output.Count ?? 0,
+        bytesRead: items.reduce((sum, item) => sum + itemBytes(item), 0),
+      };
+    }
+    case 'TransactWriteItems': {
+      const puts = (input.TransactItems ?? []).flatMap((t) => (t.Put?.Item ? [t.Put.Item] : []));
+      return {
+        ...none,
+        itemsWritten: input.TransactItems?.length ?? 0,
+        indexWrites: puts.flatMap((item) => Object.keys(item).filter(isIndexedAttribute)).length,
+      };
+    }
     default:
-      return { itemsRead: 0, itemsWritten: 1 };
+      return {
+        ...none,
+        itemsWritten: 1,
+        indexWrites: reportedIndexWrites(output.ConsumedCapacity),
+      };
   }
 }
 
@@ -88,6 +154,7 @@ export class CapacityRecorder {
         calls.push({
           operation: input.IndexName === undefined ? operation : `${operation} ${input.IndexName}`,
           ...itemsOf(operation, input, output),
+          consistent: input.ConsistentRead === true,
           capacityUnits: capacityOf(output.ConsumedCapacity),
         });
         return result;

@@ -2,19 +2,23 @@
  * `npm run bench`: the performance figures of issue 4 (and issue 3's login timing), printed as
  * markdown tables ready for docs/BENCHMARKS.md.
  *
- *   npm run bench                     in-process routes vs floors, DynamoDB use, bundles, init
+ *   npm run bench                     in-process routes vs floors, DynamoDB use, memory and
+ *                                     cost, bundles, init
+ *   BENCH_ONLY=cost npm run bench     memory and cost alone (a few minutes)
  *   npm run bench -- --http           also drives `npm start` over HTTP with autocannon
  *   BCRYPT_COST=4 npm run bench       a quick run (the figures are quoted at 12, the default)
  *   FLASK_ORIGINAL_DIR=dir npm run bench   also the course flow against the Flask original in dir
  *
  * Iterations: BENCH_ITERATIONS (storage routes, 300), BENCH_PASSWORD_ITERATIONS (30),
- * BENCH_TIMING_ITERATIONS (login timing, 60), BENCH_INIT_RUNS (cold inits per bundle, 15),
+ * BENCH_TIMING_ITERATIONS (login timing, 60), BENCH_COST_ITERATIONS and
+ * BENCH_COST_PASSWORD_ITERATIONS (CPU time per request, 100 and 10), BENCH_INIT_RUNS (cold inits per bundle, 15),
  * BENCH_HTTP_SECONDS (10 per HTTP scenario, after a 3-second warm-up), BENCH_FLOW_ROUNDS (course
  * flow rounds per service, 20; always at bcrypt cost 12, the original's).
  */
 import { cpus, loadavg } from 'node:os';
 import { deployedVariant, FLOOR, measureBundles, medianInit, SDK_VARIANTS } from './bundles';
 import { CapacityRecorder, type DynamoCall } from './capacity';
+import { costSection } from './cost';
 import { courseFlowSection } from './course-flow';
 import { runHttp, type HttpFigures } from './http';
 import { RouteBench, type PairFigures, type RouteFigures } from './routes';
@@ -140,25 +144,36 @@ function httpTable(figures: HttpFigures[]): string {
   );
 }
 
-async function inProcess(bcryptCost: string): Promise<string[]> {
-  const iterations = {
-    storage: count('BENCH_ITERATIONS', 300),
-    password: count('BENCH_PASSWORD_ITERATIONS', 30),
-  };
+/** The sections that run the service in-process against one DynamoDB Local. */
+async function inProcess(bcryptCost: string, onlyCost: boolean): Promise<string[]> {
   const { dynamodb, table: usersTable } = await startStorage();
   try {
-    const service = loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
-    const bench = new RouteBench(service, new CapacityRecorder());
-    const routes = await bench.run(iterations);
-    const timing = await bench.loginTiming(count('BENCH_TIMING_ITERATIONS', 60));
-    return [
-      '### Routes in-process against their floors (p50 ratio)',
-      routeTable(routes),
-      '### DynamoDB work per request (one call of each route)',
-      dynamoTable(routes),
-      '### Login timing: known email with a wrong password vs unknown email',
-      timingTable(timing),
-    ];
+    const recorder = new CapacityRecorder();
+    const sections: string[] = [];
+    if (!onlyCost) {
+      const service = await loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
+      const bench = new RouteBench(service, recorder);
+      const routes = await bench.run({
+        storage: count('BENCH_ITERATIONS', 300),
+        password: count('BENCH_PASSWORD_ITERATIONS', 30),
+      });
+      const timing = await bench.loginTiming(count('BENCH_TIMING_ITERATIONS', 60));
+      sections.push(
+        '### Routes in-process against their floors (p50 ratio)',
+        routeTable(routes),
+        '### DynamoDB work per request (one call of each route)',
+        dynamoTable(routes),
+        '### Login timing: known email with a wrong password vs unknown email',
+        timingTable(timing),
+      );
+    }
+    // Quoted at the deployed bcrypt cost whatever BCRYPT_COST says: measured, not extrapolated.
+    const deployed = await loadService(benchEnv(dynamodb.endpoint, usersTable));
+    const cost = await costSection(new RouteBench(deployed, recorder), recorder, {
+      storage: count('BENCH_COST_ITERATIONS', 100),
+      password: count('BENCH_COST_PASSWORD_ITERATIONS', 10),
+    });
+    return [...sections, ...cost];
   } finally {
     await dynamodb.stop();
   }
@@ -174,15 +189,18 @@ async function main(): Promise<void> {
     `npm run bench${http ? ' -- --http' : ''}: ${new Date().toISOString()}, Node ${process.version}, ` +
       `${cpus().length} CPUs, load ${load1?.toFixed(2)}, BCRYPT_COST=${bcryptCost}\n`,
   );
-  const sections = await inProcess(bcryptCost);
-  const runs = count('BENCH_INIT_RUNS', 15);
-  sections.push(`### Bundles and cold-start module init (median of ${runs} fresh processes)`);
-  sections.push(await bundleTable(runs));
-  if (http) {
-    sections.push('### Over HTTP (npm start, serverless-offline, autocannon on loopback)');
-    sections.push(httpTable(await runHttp(bcryptCost, count('BENCH_HTTP_SECONDS', 10))));
+  const onlyCost = process.env.BENCH_ONLY === 'cost';
+  const sections = await inProcess(bcryptCost, onlyCost);
+  if (!onlyCost) {
+    const runs = count('BENCH_INIT_RUNS', 15);
+    sections.push(`### Bundles and cold-start module init (median of ${runs} fresh processes)`);
+    sections.push(await bundleTable(runs));
+    if (http) {
+      sections.push('### Over HTTP (npm start, serverless-offline, autocannon on loopback)');
+      sections.push(httpTable(await runHttp(bcryptCost, count('BENCH_HTTP_SECONDS', 10))));
+    }
+    sections.push(...(await courseFlowSection(count('BENCH_FLOW_ROUNDS', 20))));
   }
-  sections.push(...(await courseFlowSection(count('BENCH_FLOW_ROUNDS', 20))));
   console.log(sections.join('\n\n'));
 }
 

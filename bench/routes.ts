@@ -35,6 +35,19 @@ export interface RouteFigures {
   calls: DynamoCall[];
 }
 
+/** One function of the route table, invoked as Lambda invokes it, with the floor it is held to. */
+export interface RouteCase {
+  route: string;
+  /** The function's name in the route table (handlers/table.ts). */
+  fn: string;
+  prepare: Prepare;
+  floor: string | null;
+  floorPrepare: Prepare | null;
+  target: number | null;
+  /** Runs bcrypt: each call costs hundreds of milliseconds at cost 12. */
+  password: boolean;
+}
+
 export interface PairFigures {
   aMs: number[];
   bMs: number[];
@@ -175,8 +188,8 @@ export class RouteBench {
       });
   }
 
-  /** Times every route against its floor, then records one call of each for its DynamoDB use. */
-  async run(iterations: Iterations): Promise<RouteFigures[]> {
+  /** A whole call of every function in the route table, with its floor where it has one. */
+  async cases(): Promise<RouteCase[]> {
     const loginUser = await this.user();
     const profileUser = await this.user();
     const profileSession = await this.session(profileUser.email);
@@ -188,16 +201,10 @@ export class RouteBench {
     const resetUser = await this.user();
     const updateUser = await this.user();
 
-    const cases: {
-      route: string;
-      prepare: Prepare;
-      floor: string | null;
-      floorPrepare: Prepare | null;
-      target: number | null;
-      password: boolean;
-    }[] = [
+    return [
       {
         route: 'GET /',
+        fn: 'home',
         prepare: this.route('home', 'GET', '/', 200),
         floor: null,
         floorPrepare: null,
@@ -206,6 +213,7 @@ export class RouteBench {
       },
       {
         route: 'POST /users',
+        fn: 'register',
         prepare: this.route('register', 'POST', '/users', 200, () =>
           Promise.resolve({ form: { email: newEmail(), password: PASSWORD } }),
         ),
@@ -216,6 +224,7 @@ export class RouteBench {
       },
       {
         route: 'POST /sessions',
+        fn: 'login',
         prepare: this.route('login', 'POST', '/sessions', 200, () =>
           Promise.resolve({ form: { email: loginUser.email, password: PASSWORD } }),
         ),
@@ -226,6 +235,7 @@ export class RouteBench {
       },
       {
         route: 'GET /profile',
+        fn: 'profile',
         prepare: this.route('profile', 'GET', '/profile', 200, () =>
           Promise.resolve({ cookies: [`session_id=${profileSession}`] }),
         ),
@@ -237,6 +247,7 @@ export class RouteBench {
       {
         // Issue 13: what every request to a route behind the authorizer pays before the route.
         route: 'session authorizer',
+        fn: 'sessionAuthorizer',
         prepare: this.authorize({ cookies: [`session_id=${profileSession}`] }),
         floor: 'Query + GetItem',
         floorPrepare: sessionLookupFloor,
@@ -245,6 +256,7 @@ export class RouteBench {
       },
       {
         route: 'DELETE /sessions',
+        fn: 'logout',
         prepare: this.route('logout', 'DELETE', '/sessions', 302, async () => ({
           cookies: [`session_id=${await this.session(logoutUser.email)}`],
         })),
@@ -265,6 +277,7 @@ export class RouteBench {
       },
       {
         route: 'POST /reset_password',
+        fn: 'resetToken',
         prepare: this.route('resetToken', 'POST', '/reset_password', 200, () =>
           Promise.resolve({ form: { email: resetUser.email } }),
         ),
@@ -283,6 +296,7 @@ export class RouteBench {
       },
       {
         route: 'PUT /reset_password',
+        fn: 'updatePassword',
         prepare: this.route('updatePassword', 'PUT', '/reset_password', 200, async () => ({
           form: {
             email: updateUser.email,
@@ -295,10 +309,78 @@ export class RouteBench {
         target: null,
         password: true,
       },
+      {
+        route: 'GET /account/{page}',
+        fn: 'pages',
+        prepare: this.route('pages', 'GET', '/account/profile', 200, () =>
+          Promise.resolve({
+            cookies: [`session_id=${profileSession}`],
+            pathParameters: { page: 'profile' },
+          }),
+        ),
+        floor: 'Query + GetItem',
+        floorPrepare: sessionLookupFloor,
+        target: null,
+        password: false,
+      },
+      {
+        // The form that spends what the function is sized for: a login's bcrypt compare.
+        route: 'POST /account/{page}',
+        fn: 'pageForms',
+        prepare: this.route('pageForms', 'POST', '/account/login', 303, () =>
+          Promise.resolve({
+            form: { email: loginUser.email, password: PASSWORD },
+            pathParameters: { page: 'login' },
+            headers: { 'sec-fetch-site': 'same-origin' },
+          }),
+        ),
+        floor: 'bcrypt compare',
+        floorPrepare: this.compare,
+        target: null,
+        password: true,
+      },
+      {
+        route: 'GET /whoami',
+        fn: 'whoami',
+        prepare: this.behindAuthorizer('whoami', '/whoami', [`session_id=${profileSession}`]),
+        floor: null,
+        floorPrepare: null,
+        target: null,
+        password: false,
+      },
+      {
+        route: '$default',
+        fn: 'unmatched',
+        prepare: this.route('unmatched', 'GET', '/no-such-route', 404),
+        floor: null,
+        floorPrepare: null,
+        target: null,
+        password: false,
+      },
     ];
+  }
 
+  /**
+   * A GET of a route behind the session authorizer, with the context the authorizer gives these
+   * cookies (asked untimed): the route alone, as Lambda runs it after API Gateway's authorizer.
+   */
+  private behindAuthorizer(fn: string, path: string, cookies: string[]): Prepare {
+    const handler = this.handler(fn);
+    return async () => {
+      const result = await this.service.authorizer(authorizerEvent('GET', path, { cookies }));
+      if (!result.isAuthorized)
+        throw new Error(`${path}: the authorizer denied the bench's session`);
+      const event = httpEvent('GET', path, { cookies });
+      const lambda = 'context' in result ? result.context : {};
+      const requestContext = { ...event.requestContext, authorizer: { lambda } };
+      return invoke(handler, { ...event, requestContext }, 200);
+    };
+  }
+
+  /** Times every route against its floor, then records one call of each for its DynamoDB use. */
+  async run(iterations: Iterations): Promise<RouteFigures[]> {
     const figures: RouteFigures[] = [];
-    for (const c of cases) {
+    for (const c of await this.cases()) {
       const n = c.password ? iterations.password : iterations.storage;
       const { aMs, bMs } = await measurePair(c.prepare, c.floorPrepare, n);
       const call = await c.prepare();

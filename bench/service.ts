@@ -2,6 +2,8 @@
  * The service as the benchmark runs it in-process: every route's handler and the library, composed
  * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROUTES } from '../handlers/table';
 import { Auth } from '../lib/auth/auth';
 import { authorizerHandler } from '../lib/http/authorizer';
@@ -29,38 +31,51 @@ export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: 
  * The deployed defaults, except: the reset token in the body (mail would need SES), logs and
  * metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
  */
-export function benchEnv(endpoint: string, table: string, bcryptCost: string): Env {
+export function benchEnv(endpoint: string, table: string, bcryptCost?: string): Env {
   return {
     STAGE: 'bench',
     AWS_REGION: 'us-east-1',
     USERS_TABLE: table,
     DYNAMODB_ENDPOINT: endpoint,
-    BCRYPT_COST: bcryptCost,
+    // Left out, the deployed default.
+    ...(bcryptCost !== undefined && { BCRYPT_COST: bcryptCost }),
     RESET_DELIVERY: 'response',
     LOG_LEVEL: 'SILENT',
     METRICS_ENABLED: 'false',
   };
 }
 
-/** Each route's definition by its function's name, from the module the route table names. */
-const definitions = new Map(
-  await Promise.all(
-    ROUTES.map(
-      async ({ fn, module }) =>
-        [
-          fn,
-          ((await import(`../handlers/${module}.ts`)) as { route: RouteDefinition<unknown> }).route,
-        ] as const,
-    ),
-  ),
-);
+/** A module under handlers/ as a file URL: tsx's CommonJS output resolves no relative import(). */
+function handlerUrl(module: string): string {
+  return pathToFileURL(join(__dirname, '..', 'handlers', `${module}.ts`)).href;
+}
 
-export function loadService(env: Env) {
+/**
+ * Each route's definition by its function's name, from the module the route table names. Loaded
+ * in a function, not at the top level: tsx runs the bench as CommonJS, which has no top-level await.
+ */
+async function loadDefinitions(): Promise<Map<string, RouteDefinition<unknown>>> {
+  return new Map(
+    await Promise.all(
+      ROUTES.map(
+        async ({ fn, module }) =>
+          [
+            fn,
+            ((await import(handlerUrl(module))) as { route: RouteDefinition<unknown> }).route,
+          ] as const,
+      ),
+    ),
+  );
+}
+
+export async function loadService(env: Env) {
   const config = loadConfig(env);
   const documentClient = createDocumentClient(config);
   const db = new DB(config.usersTable, documentClient);
   const handlers: Record<string, LambdaHandler> = {};
-  for (const [fn, definition] of definitions) handlers[fn] = lambdaHandler(env, definition);
+  for (const [fn, definition] of await loadDefinitions()) {
+    handlers[fn] = lambdaHandler(env, definition);
+  }
   return {
     /** Every route's handler, by its function's name in the route table. */
     handlers,
@@ -72,4 +87,4 @@ export function loadService(env: Env) {
   };
 }
 
-export type Service = ReturnType<typeof loadService>;
+export type Service = Awaited<ReturnType<typeof loadService>>;

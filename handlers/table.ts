@@ -55,14 +55,14 @@ export interface Route extends LambdaFunction {
 const SESSIONS: Access = { table: ['GetItem', 'UpdateItem'], indexes: ['session_id'] };
 
 /*
- * Memory: 1769 MB is one full vCPU, the most a single-threaded bcrypt can use; below it a compare
- * slows in proportion while its GB-seconds stay the same, so the bcrypt routes get it. The others
- * wait on DynamoDB, not the CPU. `npm run bench` prints the cost table behind each choice
- * (docs/BENCHMARKS.md, "Memory and cost").
+ * Memory, as `npm run bench`'s rule chose it (bench/cost.ts; docs/BENCHMARKS.md, "Memory and
+ * cost"): the cheapest size whose warm request stays within max(10 ms, 10 %) of its time on a full
+ * vCPU (1769 MB). A bcrypt compare needs the full vCPU; the session routes spend about 10 ms of CPU
+ * besides their DynamoDB waits, which 1024 MB stretches by under 10 ms; the rest do next to nothing.
  */
 const BCRYPT_MB = 1769;
-const IO_MB = 512;
-const TINY_MB = 256;
+const IO_MB = 1024;
+const TINY_MB = 128;
 
 /** A route as written below: what is not said is the common case. */
 type Entry = Omit<Route, 'guarded' | 'throttle' | 'seed' | 'api' | 'memoryMb'> & Partial<Route>;

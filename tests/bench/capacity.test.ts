@@ -1,6 +1,6 @@
 import { GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CapacityRecorder } from '../../bench/capacity';
+import { CapacityRecorder, itemBytes } from '../../bench/capacity';
 import { config } from '../support/app';
 import { documentClient } from '../support/app';
 import { db } from '../support/app';
@@ -10,7 +10,10 @@ const recorder = new CapacityRecorder();
 describe('CapacityRecorder', () => {
   it('records the calls made while recording, with items and the capacity DynamoDB reports', async () => {
     // act
-    const calls = await recorder.record(() => db.addUser('capacity@example.com', 'not-a-hash'));
+    let user: { id: string } = { id: '' };
+    const calls = await recorder.record(async () => {
+      user = await db.addUser('capacity@example.com', 'not-a-hash');
+    });
     const lookups = await recorder.record(() => db.findUserBy({ email: 'capacity@example.com' }));
 
     // assess
@@ -19,14 +22,22 @@ describe('CapacityRecorder', () => {
         operation: 'TransactWriteItems',
         itemsRead: 0,
         itemsWritten: 2,
+        bytesRead: 0,
+        consistent: false,
+        // The user's email enters the email index; the guard item has no indexed attribute.
+        indexWrites: 1,
         capacityUnits: expect.any(Number) as number,
       },
     ]);
     expect(calls[0]?.capacityUnits).toBeGreaterThan(0);
-    expect(lookups.map((c) => [c.operation, c.itemsRead])).toEqual([
-      ['Query email-index', 1],
-      ['GetItem', 1],
+    expect(lookups.map((c) => [c.operation, c.itemsRead, c.consistent])).toEqual([
+      ['Query email-index', 1, false],
+      ['GetItem', 1, true],
     ]);
+    // The query finds the id and email (KEYS_ONLY); the read finds the whole user.
+    const [query, get] = lookups;
+    expect(query?.bytesRead).toBe(itemBytes({ id: user.id, email: 'capacity@example.com' }));
+    expect(get?.bytesRead).toBeGreaterThan(query?.bytesRead ?? Infinity);
   });
 
   it('asks DynamoDB for capacity only while recording, so timed calls are left as they are', async () => {
@@ -51,7 +62,25 @@ describe('CapacityRecorder', () => {
     expect(outside.ConsumedCapacity).toBeUndefined();
     expect(inside?.ConsumedCapacity).toBeDefined();
     expect(calls).toEqual([
-      { operation: 'GetItem', itemsRead: 0, itemsWritten: 0, capacityUnits: 1 },
+      {
+        operation: 'GetItem',
+        itemsRead: 0,
+        itemsWritten: 0,
+        bytesRead: 0,
+        consistent: true,
+        indexWrites: 0,
+        capacityUnits: 1,
+      },
     ]);
+  });
+});
+
+describe('itemBytes', () => {
+  it('counts names and values as DynamoDB does: UTF-8 strings, numbers by significant digits', () => {
+    // 'id' 2 + 'abc' 3; 'n' 1 + 1000 (one significant digit: 1 + 1); 'ok' 2 + true 1
+    expect(itemBytes({ id: 'abc', n: 1000, ok: true })).toBe(11);
+    // 'x' 1 + 12345 (five digits: 3 + 1); 's' 1 + 'é' 2
+    expect(itemBytes({ x: 12345, s: 'é' })).toBe(8);
+    expect(() => itemBytes({ list: [] })).toThrow('list');
   });
 });
