@@ -31,7 +31,7 @@ export function formServices(platform: Platform) {
 
 type FormApp = Platform & ReturnType<typeof formServices>;
 
-/** What a form's service call gave: the JSON its API route would answer, and the cookies. */
+/** What a form's service call gave: what the next page reads of it (nextPage), and the cookies. */
 interface Done {
   answer: Record<string, unknown>;
   cookies?: string[];
