@@ -7,7 +7,7 @@ import { answerFor, type RequestHandler } from '../http/lambda';
 import type { HttpResponse } from '../http/response';
 import { publicProfile } from '../store/user';
 import { ASSETS } from './assets';
-import { assetFile, htmlPage, seeOther } from './respond';
+import { assetFile, htmlPage, NOT_FOUND, seeOther } from './respond';
 import { describeProblem } from './sentences';
 import {
   FORM_PAGES,
@@ -18,8 +18,6 @@ import {
   profilePageHtml,
   type FormName,
 } from './views';
-
-export const NOT_FOUND = htmlPage(404, problemPageHtml('Page not found', 'There is no such page.'));
 
 /** What the address may fill in: the non-password fields (the reset link's email and token). */
 function prefilled(

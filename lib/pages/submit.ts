@@ -10,9 +10,8 @@ import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from 
 import { readFields } from '../http/fields';
 import { answerFor, type RequestHandler } from '../http/lambda';
 import { nextPage } from './next-page';
-import { htmlPage, seeOther } from './respond';
+import { htmlPage, NOT_FOUND, seeOther } from './respond';
 import { describeProblem } from './sentences';
-import { NOT_FOUND } from './show';
 import { FORM_PAGES, formPageHtml, isFormName, problemPageHtml, type FormName } from './views';
 
 /**
