@@ -20,7 +20,8 @@ export default tseslint.config(
   },
   { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
-    // The framework's local plugins (serverless.yml): CommonJS, which it requires itself.
+    // The framework's local plugins and serverless-esbuild's (serverless.yml): CommonJS, which
+    // they require themselves.
     files: ['local/plugins/**/*.js', 'deploy/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

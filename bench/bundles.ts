@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
+import esbuildPlugins from '../deploy/esbuild-plugins';
 import { functionDefinitions, writeEntries } from '../deploy/route-resources';
 import { serverlessYml } from '../deploy/serverless-yml';
 import { median } from './stats';
@@ -49,6 +50,8 @@ interface EsbuildSettings {
   mainFields?: string[];
   exclude?: string[];
   keepNames?: boolean;
+  /** The file serverless-esbuild loads its plugins from: deploy/esbuild-plugins.js. */
+  plugins?: string;
 }
 
 interface Declared {
@@ -113,6 +116,7 @@ export function buildOptions(entry: string, variant: SdkVariant): BuildOptions {
     format: settings.format ?? 'cjs',
     external: variant.external,
     ...(variant.mainFields && { mainFields: variant.mainFields }),
+    ...(settings.plugins !== undefined && { plugins: esbuildPlugins }),
     logLevel: 'error',
   };
 }

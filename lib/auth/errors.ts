@@ -17,8 +17,36 @@ export class InvalidEmail extends AuthError {
   }
 }
 
-/** A new password breaks the password policy; the message says which rule. */
-export class WeakPassword extends AuthError {}
+/** A new password breaks the password policy; the subclass says which rule. */
+export abstract class WeakPassword extends AuthError {}
+
+/** Fewer characters than the stage's minimum. */
+export class PasswordTooShort extends WeakPassword {
+  constructor(readonly minLength: number) {
+    super(`password must be at least ${minLength} characters long`);
+  }
+}
+
+/** More UTF-8 bytes than bcrypt reads. */
+export class PasswordTooLong extends WeakPassword {
+  constructor(readonly maxBytes: number) {
+    super(`password must be at most ${maxBytes} bytes in UTF-8 (bcrypt ignores the rest)`);
+  }
+}
+
+/** A NUL character, where other bcrypt implementations stop reading. */
+export class PasswordHasNul extends WeakPassword {
+  constructor() {
+    super('password must not contain NUL characters');
+  }
+}
+
+/** Among the most common passwords, which are guessed first. */
+export class CommonPassword extends WeakPassword {
+  constructor() {
+    super('password is too common, choose another one');
+  }
+}
 
 /** Registration for an email that has an account already (the seed's message). */
 export class EmailTaken extends AuthError {

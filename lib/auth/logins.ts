@@ -2,7 +2,7 @@ import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import type { DB, UserChanges } from '../store/db';
 import { ConflictError } from '../store/errors';
-import { openUserStore } from '../store/open';
+import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
@@ -138,7 +138,8 @@ export class Logins {
 }
 
 /** What POST /sessions runs. */
-export function loginServices({ config, now }: Platform) {
-  const db = openUserStore(config);
+export function loginServices(platform: Platform) {
+  const { config, now } = platform;
+  const db = userStoreOf(platform);
   return { logins: new Logins(db, new Sessions(db, config, now), config, now) };
 }

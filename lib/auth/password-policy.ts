@@ -1,6 +1,6 @@
 import type { Config } from '../platform/config';
 import { COMMON_PASSWORDS } from './common-passwords';
-import { WeakPassword } from './errors';
+import { CommonPassword, PasswordHasNul, PasswordTooLong, PasswordTooShort } from './errors';
 import { BCRYPT_MAX_BYTES, utf8Length } from './passwords';
 
 let commonPasswords: ReadonlySet<string> | undefined;
@@ -21,18 +21,16 @@ export type PasswordPolicy = Pick<Config, 'minPasswordLength' | 'refuseCommonPas
 export function checkNewPassword(password: string, policy: PasswordPolicy): void {
   const minLength = policy.minPasswordLength;
   if (Array.from(password).length < minLength) {
-    throw new WeakPassword(`password must be at least ${minLength} characters long`);
+    throw new PasswordTooShort(minLength);
   }
   if (utf8Length(password) > BCRYPT_MAX_BYTES) {
-    throw new WeakPassword(
-      `password must be at most ${BCRYPT_MAX_BYTES} bytes in UTF-8 (bcrypt ignores the rest)`,
-    );
+    throw new PasswordTooLong(BCRYPT_MAX_BYTES);
   }
   // Other bcrypt implementations stop at a NUL byte; such a hash would not survive a migration.
   if (password.includes('\u0000')) {
-    throw new WeakPassword('password must not contain NUL characters');
+    throw new PasswordHasNul();
   }
   if (policy.refuseCommonPasswords && isCommon(password)) {
-    throw new WeakPassword('password is too common, choose another one');
+    throw new CommonPassword();
   }
 }

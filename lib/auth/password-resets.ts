@@ -2,7 +2,7 @@ import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import type { DB, UserChanges } from '../store/db';
 import { ConflictError, NoResultFound } from '../store/errors';
-import { openUserStore } from '../store/open';
+import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { findUser, hasPassed, FAILURES_CLEARED, SESSION_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
@@ -61,6 +61,7 @@ export class PasswordResets {
 }
 
 /** What PUT /reset_password runs. */
-export function passwordResetServices({ config, now }: Platform) {
-  return { passwordResets: new PasswordResets(openUserStore(config), config, now) };
+export function passwordResetServices(platform: Platform) {
+  const { config, now } = platform;
+  return { passwordResets: new PasswordResets(userStoreOf(platform), config, now) };
 }

@@ -2,7 +2,7 @@ import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import type { DB } from '../store/db';
 import { DuplicateEmailError } from '../store/errors';
-import { openUserStore } from '../store/open';
+import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { normaliseEmail } from './email';
 import { EmailTaken } from './errors';
@@ -44,6 +44,6 @@ export class Registration {
 }
 
 /** What POST /users runs. */
-export function registrationServices({ config }: Platform) {
-  return { registration: new Registration(openUserStore(config), config) };
+export function registrationServices(platform: Platform) {
+  return { registration: new Registration(userStoreOf(platform), platform.config) };
 }

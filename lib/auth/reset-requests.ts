@@ -2,7 +2,7 @@ import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import { SesMailer, type Mailer } from '../platform/mailer';
 import type { DB } from '../store/db';
-import { openUserStore } from '../store/open';
+import { userStoreOf } from '../store/open';
 import { findUser } from './accounts';
 import { normaliseEmail } from './email';
 import { UnknownEmail } from './errors';
@@ -59,8 +59,9 @@ export class ResetRequests {
 }
 
 /** What POST /reset_password runs. */
-export function resetRequestServices({ config, now }: Platform) {
+export function resetRequestServices(platform: Platform) {
+  const { config, now } = platform;
   return {
-    resetRequests: new ResetRequests(openUserStore(config), config, new SesMailer(config), now),
+    resetRequests: new ResetRequests(userStoreOf(platform), config, new SesMailer(config), now),
   };
 }

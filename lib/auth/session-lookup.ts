@@ -1,6 +1,6 @@
 import type { Platform } from '../app';
 import type { DB } from '../store/db';
-import { openUserStore } from '../store/open';
+import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { findUser, hasPassed } from './accounts';
 import { digestToken, isWellFormedToken } from './tokens';
@@ -46,6 +46,6 @@ export class SessionLookup {
 }
 
 /** What the session authorizer runs: the lookup, over its own store, and nothing that writes. */
-export function sessionLookupServices({ config, now }: Platform) {
-  return { sessions: new SessionLookup(openUserStore(config), now) };
+export function sessionLookupServices(platform: Platform) {
+  return { sessions: new SessionLookup(userStoreOf(platform), platform.now) };
 }

@@ -2,7 +2,7 @@ import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import type { DB, UserChanges, UserFilters } from '../store/db';
 import { ConflictError, NoResultFound } from '../store/errors';
-import { openUserStore } from '../store/open';
+import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { findUser, hasFailures, FAILURES_CLEARED, SESSION_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
@@ -97,6 +97,7 @@ export class Sessions {
 }
 
 /** What GET /profile and DELETE /sessions run. */
-export function sessionServices({ config, now }: Platform) {
-  return { sessions: new Sessions(openUserStore(config), config, now) };
+export function sessionServices(platform: Platform) {
+  const { config, now } = platform;
+  return { sessions: new Sessions(userStoreOf(platform), config, now) };
 }

@@ -7,10 +7,13 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Config } from '../platform/config';
+import { ERROR_HEADERS } from './error-codes';
 import { readHeader } from './headers';
 import { noContent, type HttpResponse } from './response';
 
 export type CorsSettings = Pick<Config, 'allowedOrigins'>;
+
+const EXPOSED_ERROR_HEADERS = [...Object.values(ERROR_HEADERS), 'Retry-After'].join(', ');
 
 // How long a browser may reuse a preflight's answer (seconds); Chromium caps it at 7200.
 const PREFLIGHT_MAX_AGE = '600';
@@ -29,12 +32,15 @@ export function withCors(
 ): HttpResponse {
   const origin = allowedOrigin(event, settings);
   if (origin === undefined) return response;
+  const isError = response.headers?.[ERROR_HEADERS.code] !== undefined;
   return {
     ...response,
     headers: {
       ...response.headers,
       'Access-Control-Allow-Origin': origin,
       'Access-Control-Allow-Credentials': 'true',
+      // A page of that origin may read an error's code and details, not only its body.
+      ...(isError && { 'Access-Control-Expose-Headers': EXPOSED_ERROR_HEADERS }),
     },
   };
 }

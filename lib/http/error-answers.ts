@@ -1,25 +1,45 @@
 /**
  * What a client is told of each error, in one table. As in middy's http-error-handler, a client
- * sees only what is meant for it: the errors listed here are answered with their status, a fixed
- * or client-safe message and their headers; anything else is a bug and gets a bare 500.
+ * sees only what is meant for it: the errors listed here are answered with their status, their
+ * code (lib/http/error-codes.ts), a fixed or client-safe message and their headers; anything else
+ * is a bug and gets a bare 500.
  */
 import {
   AccountLocked,
+  CommonPassword,
   EmailTaken,
   InvalidCredentials,
   InvalidEmail,
   InvalidResetToken,
+  PasswordHasNul,
+  PasswordTooLong,
+  PasswordTooShort,
   SessionNotFound,
   UnknownEmail,
-  WeakPassword,
 } from '../auth/errors';
 import { DependencyUnavailable } from '../platform/aws-errors';
 import { CrossSiteRequest } from './csrf';
-import { BodyTooLarge, MalformedRequest, UnsupportedMediaType } from './errors';
+import { ERROR_HEADERS, type ErrorCode } from './error-codes';
+import {
+  BodyTooLarge,
+  FieldNotString,
+  FileField,
+  MalformedRequest,
+  MissingField,
+  RepeatedField,
+  UnsupportedMediaType,
+  type FieldError,
+} from './errors';
+import { json, type HttpResponse } from './response';
 
 export interface ErrorAnswer {
   status: number;
+  code: ErrorCode;
   message: string;
+  /** The body field the error concerns, for the `field_*` codes. */
+  field?: string;
+  /** The limit the request broke (a length or a size). */
+  limit?: number;
   headers?: Record<string, string>;
 }
 
@@ -33,33 +53,71 @@ function answer<E extends Error>(
 }
 
 /** The message as the error wrote it: these errors' messages are written for the client. */
-const ownMessage = (status: number) => (error: Error) => ({ status, message: error.message });
+const ownMessage = (status: number, code: ErrorCode) => (error: Error) => ({
+  status,
+  code,
+  message: error.message,
+});
+
+const aboutField = (code: ErrorCode) => (error: FieldError) => ({
+  status: 400,
+  code,
+  message: error.message,
+  field: error.field,
+});
 
 const ANSWERS = new Map([
-  answer(MalformedRequest, ownMessage(400)),
-  answer(BodyTooLarge, ownMessage(413)),
-  answer(UnsupportedMediaType, ownMessage(415)),
-  answer(CrossSiteRequest, ownMessage(403)),
-  answer(InvalidEmail, ownMessage(400)),
-  answer(WeakPassword, ownMessage(400)),
+  answer(MalformedRequest, ownMessage(400, 'malformed_body')),
+  answer(MissingField, aboutField('field_missing')),
+  answer(FieldNotString, aboutField('field_not_string')),
+  answer(RepeatedField, aboutField('field_repeated')),
+  answer(FileField, aboutField('field_is_file')),
+  answer(BodyTooLarge, (error) => ({
+    ...ownMessage(413, 'body_too_large')(error),
+    limit: error.limitBytes,
+  })),
+  answer(UnsupportedMediaType, ownMessage(415, 'unsupported_media_type')),
+  answer(CrossSiteRequest, ownMessage(403, 'cross_site_request')),
+  answer(InvalidEmail, ownMessage(400, 'invalid_email')),
+  answer(PasswordTooShort, (error) => ({
+    ...ownMessage(400, 'password_too_short')(error),
+    limit: error.minLength,
+  })),
+  answer(PasswordTooLong, (error) => ({
+    ...ownMessage(400, 'password_too_long')(error),
+    limit: error.maxBytes,
+  })),
+  answer(PasswordHasNul, ownMessage(400, 'password_has_nul')),
+  answer(CommonPassword, ownMessage(400, 'password_too_common')),
   // The seed's message names the email; the client already knows which one it sent.
-  answer(EmailTaken, () => ({ status: 400, message: 'email already registered' })),
-  answer(InvalidCredentials, ownMessage(401)),
-  answer(SessionNotFound, ownMessage(403)),
-  answer(UnknownEmail, ownMessage(403)),
-  answer(InvalidResetToken, ownMessage(403)),
+  answer(EmailTaken, () => ({
+    status: 400,
+    code: 'email_taken',
+    message: 'email already registered',
+  })),
+  answer(InvalidCredentials, ownMessage(401, 'invalid_credentials')),
+  answer(SessionNotFound, ownMessage(403, 'no_live_session')),
+  answer(UnknownEmail, ownMessage(403, 'unknown_email')),
+  answer(InvalidResetToken, ownMessage(403, 'invalid_reset_token')),
   answer(AccountLocked, (error) => ({
-    status: 429,
-    message: error.message,
+    ...ownMessage(429, 'account_locked')(error),
     headers: { 'Retry-After': String(error.retryAfterSeconds) },
   })),
   // The cause (the SDK's error) is for the logs only.
   answer(DependencyUnavailable, () => ({
     status: 503,
+    code: 'service_unavailable',
     message: 'service temporarily unavailable, try again later',
     headers: { 'Retry-After': '1' },
   })),
 ]);
+
+/** What anything the table does not know gets: a bug, so nothing about it is told. */
+export const INTERNAL_ERROR: ErrorAnswer = {
+  status: 500,
+  code: 'internal_error',
+  message: 'internal error',
+};
 
 /** The answer for an error the table knows, walking up its classes; null for anything else. */
 export function knownAnswer(error: unknown): ErrorAnswer | null {
@@ -70,4 +128,27 @@ export function knownAnswer(error: unknown): ErrorAnswer | null {
     if (toAnswer !== undefined) return toAnswer(error);
   }
   return null;
+}
+
+/** An error answer as JSON: the seed's `{"message"}` body, the code and its details in headers. */
+export function errorJson({
+  status,
+  code,
+  message,
+  field,
+  limit,
+  headers,
+}: ErrorAnswer): HttpResponse {
+  return json(
+    status,
+    { message },
+    {
+      headers: {
+        ...headers,
+        [ERROR_HEADERS.code]: code,
+        ...(field !== undefined && { [ERROR_HEADERS.field]: field }),
+        ...(limit !== undefined && { [ERROR_HEADERS.limit]: String(limit) }),
+      },
+    },
+  );
 }

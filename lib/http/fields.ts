@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { MalformedRequest } from './errors';
+import { FieldNotString, MissingField } from './errors';
 import { parseBody } from './body';
 
 /**
@@ -16,9 +16,9 @@ export async function readFields<const Name extends string>(
   for (const name of names) {
     const value = body.get(name);
     if (value === undefined || value === null || value === '') {
-      throw new MalformedRequest(`${name} is required`);
+      throw new MissingField(name);
     }
-    if (typeof value !== 'string') throw new MalformedRequest(`${name} must be a string`);
+    if (typeof value !== 'string') throw new FieldNotString(name);
     fields[name] = value;
   }
   return fields;

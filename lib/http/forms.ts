@@ -2,13 +2,13 @@
  * Form bodies, read as Flask's `request.form` reads them: url-encoded (HTML forms, `requests.post(
  * url, data=...)`) and multipart (`curl -F`, `requests.post(url, files=...)`, `FormData`).
  */
-import { MalformedRequest } from './errors';
+import { FileField, MalformedRequest, RepeatedField } from './errors';
 
 /** The fields by name. Two values for one field is ambiguous; refusing beats guessing which one was meant. */
 function byName(entries: Iterable<readonly [string, string]>): Map<string, unknown> {
   const fields = new Map<string, unknown>();
   for (const [name, value] of entries) {
-    if (fields.has(name)) throw new MalformedRequest(`${name} is given more than once`);
+    if (fields.has(name)) throw new RepeatedField(name);
     fields.set(name, value);
   }
   return fields;
@@ -69,7 +69,7 @@ export async function parseMultipart(
   }
   const [file] = files;
   if (file !== undefined) {
-    throw new MalformedRequest(`${file} is a file: send it as a plain form field`);
+    throw new FileField(file);
   }
   const named = pairs.filter((pair): pair is [string, string] => typeof pair[0] === 'string');
   // A part without a name (Busboy lets it through) belongs to no field.

@@ -8,8 +8,8 @@ import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
 import { withCors } from './cors';
 import { refuseCrossSite } from './csrf';
-import { knownAnswer } from './error-answers';
-import { json, type HttpResponse } from './response';
+import { errorJson, INTERNAL_ERROR, knownAnswer, type ErrorAnswer } from './error-answers';
+import type { HttpResponse } from './response';
 
 /** A route as API Gateway names it: method and path, e.g. `GET /profile`, or its catch-all. */
 export type RouteKey = `${'GET' | 'POST' | 'PUT' | 'DELETE'} /${string}` | '$default';
@@ -53,12 +53,13 @@ function errorKind(status: number): ErrorKind | null {
 /**
  * The one place where a thrown value becomes an answer: what lib/http/error-answers.ts says for a
  * known error; for anything else, a bug, a fixed 500 that reveals nothing, and the details logged.
+ * The pages' forms (lib/pages) describe the same answer to a person instead of sending it as JSON.
  */
-export function errorResponse(error: unknown, requestId: string, logger: Logger): HttpResponse {
+export function answerFor(error: unknown, requestId: string, logger: Logger): ErrorAnswer {
   const known = knownAnswer(error);
   if (known === null) {
     logger.error('unhandled error', { request_id: requestId, error: serialiseError(error) });
-    return json(500, { message: 'internal error' });
+    return INTERNAL_ERROR;
   }
   if (error instanceof DependencyUnavailable) {
     logger.warn('dependency unavailable', {
@@ -66,7 +67,12 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
       cause: serialiseError(error.cause),
     });
   }
-  return json(known.status, { message: known.message }, { headers: known.headers });
+  return known;
+}
+
+/** The JSON answer to a thrown value (see answerFor). */
+export function errorResponse(error: unknown, requestId: string, logger: Logger): HttpResponse {
+  return errorJson(answerFor(error, requestId, logger));
 }
 
 /**

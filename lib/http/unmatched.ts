@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { preflightAnswer, type CorsSettings } from './cors';
-import { json, type HttpResponse } from './response';
+import { errorJson } from './error-answers';
+import type { HttpResponse } from './response';
 
 /** Whether a route's path matches the request's; a `{parameter}` segment matches any one segment. */
 function matches(routePath: string, path: string): boolean {
@@ -29,9 +30,16 @@ export function unmatchedAnswer(
     .map((key) => key.split(' '))
     .filter(([, routePath = '']) => matches(routePath, path))
     .map(([method = '']) => method);
-  if (methods.length === 0) return json(404, { message: 'no such route' });
+  if (methods.length === 0) {
+    return errorJson({ status: 404, code: 'not_found', message: 'no such route' });
+  }
   return (
     preflightAnswer(event, methods, settings) ??
-    json(405, { message: 'method not allowed' }, { headers: { Allow: methods.join(', ') } })
+    errorJson({
+      status: 405,
+      code: 'method_not_allowed',
+      message: 'method not allowed',
+      headers: { Allow: methods.join(', ') },
+    })
   );
 }

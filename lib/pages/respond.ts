@@ -1,4 +1,5 @@
 import type { HttpResponse } from '../http/response';
+import { problemPageHtml } from './views';
 
 /**
  * The pages' Content-Security-Policy: everything from this origin only, nothing inline (app.js and
@@ -70,3 +71,6 @@ export function seeOther(location: string, cookies?: string[]): HttpResponse {
     ...(cookies !== undefined && { cookies }),
   };
 }
+
+/** A page name no page has; the forms function answers it too, without carrying the pages' files. */
+export const NOT_FOUND = htmlPage(404, problemPageHtml('Page not found', 'There is no such page.'));

@@ -1,11 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { RequestHandler } from '../http/lambda';
+import type { Platform } from '../app';
+import type { Sessions } from '../auth/sessions';
+import { SessionNotFound } from '../auth/errors';
+import { readCookie, SESSION_COOKIE } from '../http/cookies';
+import { answerFor, type RequestHandler } from '../http/lambda';
 import type { HttpResponse } from '../http/response';
-import type { Logger } from '../platform/logger';
-import { callRoute } from './api-call';
+import { publicProfile } from '../store/user';
 import { ASSETS } from './assets';
-import { assetFile, htmlPage, seeOther } from './respond';
-import { describeProblem, MESSAGE_RULES } from './shared';
+import { assetFile, htmlPage, NOT_FOUND, seeOther } from './respond';
+import { describeProblem } from './sentences';
 import {
   FORM_PAGES,
   formPageHtml,
@@ -15,10 +18,6 @@ import {
   profilePageHtml,
   type FormName,
 } from './views';
-
-const PROFILE_API = { method: 'GET', path: '/profile' };
-
-export const NOT_FOUND = htmlPage(404, problemPageHtml('Page not found', 'There is no such page.'));
 
 /** What the address may fill in: the non-password fields (the reset link's email and token). */
 function prefilled(
@@ -33,29 +32,28 @@ function prefilled(
   return values;
 }
 
-/** The profile, from GET /profile's answer: no live session leads to the login page. */
-async function profilePage(
-  event: APIGatewayProxyEventV2,
-  profile: RequestHandler,
-  logger: Logger,
-): Promise<HttpResponse> {
-  const answer = await callRoute(profile, event, PROFILE_API, logger);
-  const { email } = answer.json;
-  if (answer.status === 200 && typeof email === 'string') {
-    return htmlPage(200, profilePageHtml(email));
+type PagesApp = Platform & { sessions: Sessions };
+
+/** The profile, as GET /profile reads it: no live session leads to the login page. */
+async function profilePage(event: APIGatewayProxyEventV2, app: PagesApp): Promise<HttpResponse> {
+  try {
+    const user = await app.sessions.currentUser(readCookie(event, SESSION_COOKIE));
+    return htmlPage(200, profilePageHtml(publicProfile(user).email));
+  } catch (error) {
+    if (error instanceof SessionNotFound) return seeOther('/account/login?notice=login-needed');
+    const answer = answerFor(error, event.requestContext.requestId, app.logger);
+    const problem = describeProblem(answer, []);
+    return htmlPage(answer.status, problemPageHtml('Your profile', problem.text));
   }
-  if (answer.status === 403) return seeOther('/account/login?notice=login-needed');
-  const problem = describeProblem(MESSAGE_RULES, answer.json.message, null, []);
-  return htmlPage(answer.status, problemPageHtml('Your profile', problem.text));
 }
 
-/** GET /account/{page}: a page, or one of its two files; `profile` is GET /profile's route. */
-export function showPage(profile: RequestHandler, { logger }: { logger: Logger }): RequestHandler {
+/** GET /account/{page}: a page, or one of its two files. */
+export function showPage(app: PagesApp): RequestHandler {
   return async (event) => {
     const name = event.pathParameters?.page ?? '';
     const asset = ASSETS.get(name);
     if (asset !== undefined) return assetFile(asset.contentType, asset.body);
-    if (name === 'profile') return profilePage(event, profile, logger);
+    if (name === 'profile') return profilePage(event, app);
     if (!isFormName(name)) return NOT_FOUND;
     const query = event.queryStringParameters ?? {};
     const notice = Object.hasOwn(NOTICES, query.notice ?? '')

@@ -1,23 +1,81 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Platform } from '../app';
+import { loginServices } from '../auth/logins';
+import { passwordResetServices } from '../auth/password-resets';
+import { registrationServices } from '../auth/registration';
+import { resetRequestServices } from '../auth/reset-requests';
+import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
-import type { RequestHandler } from '../http/lambda';
-import type { Config } from '../platform/config';
-import type { Logger } from '../platform/logger';
-import { callRoute } from './api-call';
-import { htmlPage, seeOther } from './respond';
-import { describeProblem, MESSAGE_RULES, nextPage } from './shared';
-import { NOT_FOUND } from './show';
-import {
-  FORM_PAGES,
-  formPageHtml,
-  isFormName,
-  LOGOUT_API,
-  problemPageHtml,
-  type FormName,
-} from './views';
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../http/cookies';
+import { readFields } from '../http/fields';
+import { answerFor, type RequestHandler } from '../http/lambda';
+import { nextPage } from './next-page';
+import { htmlPage, NOT_FOUND, seeOther } from './respond';
+import { describeProblem } from './sentences';
+import { FORM_PAGES, formPageHtml, isFormName, problemPageHtml, type FormName } from './views';
 
-/** The API route behind each form: the four form pages, and the profile's log-out button. */
-export type FormRoutes = Record<FormName | 'logout', RequestHandler>;
+/**
+ * What the forms run, together: the services of sign-up, login, logout and both reset routes,
+ * over the one store the function's platform holds (lib/store/open.ts).
+ */
+export function formServices(platform: Platform) {
+  return {
+    ...registrationServices(platform),
+    ...loginServices(platform),
+    ...sessionServices(platform),
+    ...resetRequestServices(platform),
+    ...passwordResetServices(platform),
+  };
+}
+
+type FormApp = Platform & ReturnType<typeof formServices>;
+
+/** What a form's service call gave: what the next page reads of it (nextPage), and the cookies. */
+interface Done {
+  answer: Record<string, unknown>;
+  cookies?: string[];
+}
+
+/** Each form's service call, with the fields its API route reads (the four pages and logout). */
+function formActions(
+  app: FormApp,
+): Record<FormName | 'logout', (e: APIGatewayProxyEventV2) => Promise<Done>> {
+  const { config } = app;
+  const read = <const Name extends string>(event: APIGatewayProxyEventV2, names: readonly Name[]) =>
+    readFields(event, names, config.maxBodyBytes);
+  return {
+    signup: async (event) => {
+      const { email, password } = await read(event, ['email', 'password']);
+      await app.registration.registerUser(email, password);
+      return { answer: {} };
+    },
+    login: async (event) => {
+      const { email, password } = await read(event, ['email', 'password']);
+      const { sessionId } = await app.logins.logIn(email, password);
+      return { answer: {}, cookies: [sessionCookie(sessionId, config)] };
+    },
+    logout: async (event) => {
+      await app.sessions.logOut(readCookie(event, SESSION_COOKIE));
+      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+    },
+    'forgot-password': async (event) => {
+      const { email } = await read(event, ['email']);
+      const outcome = await app.resetRequests.request(email);
+      return {
+        answer: outcome.delivery === 'response' ? { email, reset_token: outcome.resetToken } : {},
+      };
+    },
+    'reset-password': async (event) => {
+      const fields = await read(event, ['email', 'reset_token', 'new_password']);
+      await app.passwordResets.updatePassword(
+        fields.reset_token,
+        fields.new_password,
+        fields.email,
+      );
+      return { answer: {} };
+    },
+  };
+}
 
 /** What was typed in the non-password fields, to give it back with the error. */
 async function typedValues(
@@ -29,7 +87,7 @@ async function typedValues(
   try {
     body = await parseBody(event, maxBodyBytes);
   } catch {
-    // The route has already refused this body (413, 415 ...): nothing to give back.
+    // The body was refused already (413, 415 ...): nothing to give back.
     return {};
   }
   const values: Record<string, string> = {};
@@ -41,34 +99,44 @@ async function typedValues(
 }
 
 /**
- * POST /account/{page}: a form posted without JavaScript. Its API route answers as it would answer
- * app.js; a success leads to the next page (303, with the route's cookies), an error comes back
- * as the same form with the sentence next to its field and the route's status.
+ * POST /account/{page}: a form posted without JavaScript. It runs the service its API route runs,
+ * by the same rules; a success leads to the next page (303, with the cookies the route would
+ * set), an error comes back as the same form with its sentence next to its field and the status
+ * the API would answer.
  */
-export function submitForm(
-  routes: FormRoutes,
-  { config, logger }: { config: Pick<Config, 'maxBodyBytes'>; logger: Logger },
-): RequestHandler {
+export function submitForm(app: FormApp): RequestHandler {
+  const actions = formActions(app);
   return async (event) => {
     const name = event.pathParameters?.page ?? '';
     if (name !== 'logout' && !isFormName(name)) return NOT_FOUND;
-    const api = name === 'logout' ? LOGOUT_API : FORM_PAGES[name].api;
-    const answer = await callRoute(routes[name], event, api, logger);
-    const next = nextPage(name, answer.status, answer.json);
-    if (next !== null) return seeOther(next, answer.response.cookies);
-    const retryAfter = answer.response.headers?.['Retry-After'];
-    const headers: Record<string, string> =
-      retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
-    const fields = name === 'logout' ? [] : FORM_PAGES[name].fields.map((f) => f.name);
-    const message = answer.json.message;
-    const problem = describeProblem(MESSAGE_RULES, message, Number(retryAfter) || null, fields);
-    const html =
-      name === 'logout'
-        ? problemPageHtml('Your profile', problem.text)
-        : formPageHtml(name, {
-            values: await typedValues(event, name, config.maxBodyBytes),
-            problem,
-          });
-    return htmlPage(answer.status, html, headers);
+    let done: Done;
+    try {
+      done = await actions[name](event);
+    } catch (error) {
+      const answer = answerFor(error, event.requestContext.requestId, app.logger);
+      const next = nextPage(name, { ok: false, code: answer.code });
+      if (next !== null) return seeOther(next);
+      const fields = name === 'logout' ? [] : FORM_PAGES[name].fields.map((f) => f.name);
+      const retryAfter = answer.headers?.['Retry-After'];
+      const problem = describeProblem(
+        { ...answer, retryAfterSeconds: Number(retryAfter) || null },
+        fields,
+      );
+      const html =
+        name === 'logout'
+          ? problemPageHtml('Your profile', problem.text)
+          : formPageHtml(name, {
+              values: await typedValues(event, name, app.config.maxBodyBytes),
+              problem,
+            });
+      return htmlPage(
+        answer.status,
+        html,
+        retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
+      );
+    }
+    // Every form has a next page after a success; the login page is only for the type's sake.
+    const next = nextPage(name, { ok: true, answer: done.answer }) ?? '/account/login';
+    return seeOther(next, done.cookies);
   };
 }

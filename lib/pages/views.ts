@@ -7,7 +7,7 @@ import {
   noticeHtml,
   type FieldSpec,
 } from './html';
-import type { Problem } from './shared';
+import type { Problem } from './sentences';
 
 /** The API route a form's data goes to, with JavaScript (app.js) or without (the pages Lambda). */
 export interface ApiRoute {

@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOptions, deployedVariant } from '../../bench/bundles';
 
 /*
- * app.js is the source text of functions in lib/pages (browser.ts, shared.ts), so what the browser
- * gets depends on how the bundler rewrote them. This builds lib/pages/assets.ts with serverless.yml's
- * esbuild settings (minify, keepNames ...), takes app.js from it, and runs it against a small fake
- * page: a form, a fetch that answers as the API would, and the browser's globals app.js uses.
+ * app.js as the pages function serves it once deployed: this builds lib/pages/assets.ts with
+ * serverless.yml's esbuild settings and plugins (deploy/esbuild-plugins.js puts the browser bundle
+ * in), takes app.js from it, and runs it against a small fake page: a form, a fetch that answers
+ * as the API would, and the browser's globals app.js uses.
  */
 
 interface FakeSlot {
@@ -15,7 +15,7 @@ interface FakeSlot {
 }
 
 /** One login form, its error slots, and what app.js did to the page. */
-function fakePage(answer: { status: number; body: object }) {
+function fakePage(answer: { status: number; body: object; headers?: Record<string, string> }) {
   const slots: Record<string, FakeSlot> = {
     '#form-error': { textContent: '' },
     '#email-error': { textContent: '' },
@@ -52,7 +52,8 @@ function fakePage(answer: { status: number; body: object }) {
       return Promise.resolve({
         type: 'basic',
         status: answer.status,
-        headers: { get: () => null },
+        ok: answer.status >= 200 && answer.status < 300,
+        headers: { get: (name: string) => answer.headers?.[name.toLowerCase()] ?? null },
         json: () => Promise.resolve(answer.body),
       });
     },
@@ -84,10 +85,16 @@ describe('app.js as the deployed bundle serves it', () => {
     expect(appJs).toContain('data-api');
   });
 
-  it('shows the sentence for an error next to its field', async () => {
+  it('is a browser script of its own, not server code', () => {
+    expect(appJs).not.toMatch(/\brequire\(|module\.exports|process\.env/u);
+  });
+
+  it('shows the sentence for an error next to its field, by its code', async () => {
     const { page, globals, submitNow } = fakePage({
       status: 401,
-      body: { message: 'wrong email or password' },
+      // The message is the API's English: app.js must not depend on it.
+      body: { message: 'some other wording' },
+      headers: { 'x-error-code': 'invalid_credentials' },
     });
     runInNewContext(appJs, globals);
     await submitNow();
@@ -96,6 +103,25 @@ describe('app.js as the deployed bundle serves it', () => {
       'The email or the password is wrong. Check both and try again.',
     );
     expect(page.assigned).toBeUndefined();
+  });
+
+  it('fills in the limit an answer names, and apologises for an answer without a code', async () => {
+    const short = fakePage({
+      status: 400,
+      body: { message: 'x' },
+      headers: { 'x-error-code': 'password_too_short', 'x-error-limit': '12' },
+    });
+    runInNewContext(appJs, short.globals);
+    await short.submitNow();
+    expect(short.page.slots['#password-error']?.textContent).toBe(
+      'Choose a password of at least 12 characters.',
+    );
+    const gateway = fakePage({ status: 401, body: { message: 'wrong email or password' } });
+    runInNewContext(appJs, gateway.globals);
+    await gateway.submitNow();
+    expect(gateway.page.slots['#form-error']?.textContent).toBe(
+      'Something went wrong on our side. Try again in a moment.',
+    );
   });
 
   it('goes on to the next page on success', async () => {

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it, vi } from 'vitest';
 import { route as formsRoute } from '../../handlers/page-forms';
 import { route as pagesRoute } from '../../handlers/pages';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from '../support/events';
-import { handlerFor } from '../support/app';
+import { handlerFor, testEnv } from '../support/app';
+import { lambdaHandler } from '../../lib/http/lambda';
 import { freshEmail, strongPassword } from '../support/auth';
 
 /*
@@ -184,5 +186,17 @@ describe('the forms, posted without JavaScript', () => {
   it('answer 404 for a form that is not one of theirs', async () => {
     expect((await post('profile', {})).statusCode).toBe(404);
     expect((await post('toString', {})).statusCode).toBe(404);
+  });
+});
+
+describe('the forms function', () => {
+  it('creates one DynamoDB client at cold start, shared by the five services it runs', () => {
+    const created = vi.spyOn(DynamoDBDocumentClient, 'from');
+    try {
+      lambdaHandler(testEnv(), formsRoute);
+      expect(created).toHaveBeenCalledTimes(1);
+    } finally {
+      created.mockRestore();
+    }
   });
 });

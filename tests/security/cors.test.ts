@@ -31,6 +31,12 @@ const credentialed = (origin: string) => ({
   'access-control-allow-credentials': 'true',
 });
 
+/** On an error answer, also the error's code and details, which app.js-like pages read. */
+const credentialedError = (origin: string) => ({
+  ...credentialed(origin),
+  'access-control-expose-headers': 'X-Error-Code, X-Error-Field, X-Error-Limit, Retry-After',
+});
+
 function preflight(path: string, origin: string, method: string) {
   return httpEvent('OPTIONS', path, {
     headers: { origin, 'access-control-request-method': method },
@@ -62,8 +68,11 @@ describe('CORS, in process', () => {
         ),
       ];
       expect(answers.map((answer) => answer.statusCode)).toEqual([200, 403, 401]);
-      for (const answer of answers)
-        expect(corsHeaders(answer.headers)).toEqual(credentialed(origin));
+      expect(answers.map((answer) => corsHeaders(answer.headers))).toEqual([
+        credentialed(origin),
+        credentialedError(origin),
+        credentialedError(origin),
+      ]);
     }
   });
 
@@ -78,7 +87,7 @@ describe('CORS, in process', () => {
         }),
       );
     const [listed, foreign] = [await post(APP), await post(FOREIGN)];
-    expect([listed.statusCode, corsHeaders(listed.headers)]).toEqual([401, credentialed(APP)]);
+    expect([listed.statusCode, corsHeaders(listed.headers)]).toEqual([401, credentialedError(APP)]);
     expect([foreign.statusCode, corsHeaders(foreign.headers)]).toEqual([403, {}]);
   });
 
@@ -128,7 +137,7 @@ describe('CORS through `npm start` with ALLOWED_ORIGINS', () => {
   it('answers the listed origin with credentialed CORS and its preflight', async () => {
     const profile = await fetch(url('/profile'), { headers: { Origin: APP } });
     expect(profile.status).toBe(403);
-    expect(corsHeaders(profile.headers)).toEqual(credentialed(APP));
+    expect(corsHeaders(profile.headers)).toEqual(credentialedError(APP));
     const answer = await fetch(url('/profile'), {
       method: 'OPTIONS',
       headers: { Origin: APP, 'Access-Control-Request-Method': 'GET' },

@@ -1,0 +1,153 @@
+/**
+ * The sentence a person reads for each error the API answers, by the answer's code (never by its
+ * message, whose words are the API's). One table for both ways a form is sent: the server uses it
+ * for forms posted without JavaScript (lib/pages/submit.ts), and the browser bundle app.js imports
+ * it (lib/pages/browser/app.ts) and reads the code and its details from the answer's headers. So
+ * this module imports only the list of codes, which imports nothing, and runs in both places.
+ */
+import type { ErrorCode } from '../http/error-codes';
+
+/** The field the sentence belongs next to. */
+type Place =
+  /** The field the answer names (X-Error-Field). */
+  | 'named'
+  /** The form's field for a new password: `password` on sign-up, `new_password` on reset. */
+  | 'new-password'
+  /** Above the form: it concerns no one field. */
+  | null
+  | 'email'
+  | 'password'
+  | 'reset_token';
+
+interface Sentence {
+  place: Place;
+  /** `{limit}` is the answer's limit; `{retry}` the wait that Retry-After gives, in words. */
+  text: string;
+  /** Another sentence for some fields the answer may name. */
+  byField?: Record<string, string>;
+}
+
+const FORM_NOT_READ = 'The form could not be read. Reload the page and try again.';
+const APOLOGY = 'Something went wrong on our side. Try again in a moment.';
+
+export const SENTENCES: Record<ErrorCode, Sentence> = {
+  email_taken: {
+    place: 'email',
+    text: 'An account already uses this email. Log in, or sign up with another email.',
+  },
+  invalid_email: { place: 'email', text: 'Enter an email address like name@example.com.' },
+  unknown_email: { place: 'email', text: 'No account uses this email. Check it, or sign up.' },
+  field_missing: {
+    place: 'named',
+    text: 'Fill in this field.',
+    byField: {
+      email: 'Enter your email address.',
+      password: 'Enter your password.',
+      new_password: 'Enter a new password.',
+      reset_token: 'Enter the reset code from the mail.',
+    },
+  },
+  field_not_string: { place: 'named', text: 'This field could not be read. Enter it again.' },
+  field_repeated: {
+    place: 'named',
+    text: 'This field was sent twice. Reload the page and try again.',
+  },
+  field_is_file: {
+    place: 'named',
+    text: 'This field was sent as a file. Enter it as text and try again.',
+  },
+  password_too_short: {
+    place: 'new-password',
+    text: 'Choose a password of at least {limit} characters.',
+  },
+  password_too_long: {
+    place: 'new-password',
+    text: 'This password is too long: keep it within {limit} bytes (an accented letter or a symbol takes two to four).',
+  },
+  password_has_nul: {
+    place: 'new-password',
+    text: 'The password holds a character that cannot be used (NUL). Remove it.',
+  },
+  password_too_common: {
+    place: 'new-password',
+    text: 'This password is too common and easy to guess. Choose another one.',
+  },
+  invalid_credentials: {
+    place: 'password',
+    text: 'The email or the password is wrong. Check both and try again.',
+  },
+  account_locked: {
+    place: 'password',
+    text: 'Too many wrong passwords: this account is locked for now. Try again in {retry}, or reset your password.',
+  },
+  invalid_reset_token: {
+    place: 'reset_token',
+    text: 'This reset code is wrong or has expired. Ask for a new one.',
+  },
+  no_live_session: {
+    place: null,
+    text: 'You are not logged in, or your session has ended. Log in again.',
+  },
+  cross_site_request: {
+    place: null,
+    text: 'This form was sent from another site, so it was refused. Open this page here and try again.',
+  },
+  body_too_large: { place: null, text: 'What you entered is too long. Shorten it and try again.' },
+  malformed_body: { place: null, text: FORM_NOT_READ },
+  unsupported_media_type: { place: null, text: FORM_NOT_READ },
+  service_unavailable: {
+    place: null,
+    text: 'The service is busy right now. Wait a moment and try again.',
+  },
+  internal_error: { place: null, text: APOLOGY },
+  // No form posts to a path or with a method that has no route; if one ever did, it is our bug.
+  not_found: { place: null, text: APOLOGY },
+  method_not_allowed: { place: null, text: APOLOGY },
+};
+
+/** What an error answer says, as its code and headers give it (no answer at all: code null). */
+export interface ErrorDetails {
+  code: string | null;
+  field?: string | null;
+  limit?: number | null;
+  retryAfterSeconds?: number | null;
+}
+
+export interface Problem {
+  /** The form field it concerns, or null for the form as a whole. */
+  field: string | null;
+  text: string;
+}
+
+function inWords(seconds: number): string {
+  const minutes = Math.ceil(seconds / 60);
+  return seconds < 60
+    ? `${seconds} second${seconds === 1 ? '' : 's'}`
+    : `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+function fieldOf(place: Place, named: string | null, fields: readonly string[]): string | null {
+  let field: string | null = place;
+  if (place === 'named') field = named;
+  if (place === 'new-password') field = fields.includes('password') ? 'password' : 'new_password';
+  return field !== null && fields.includes(field) ? field : null;
+}
+
+/**
+ * The sentence for an error answer, next to the field of `fields` it concerns. A code no entry
+ * knows (a gateway's own answer, no answer at all) gets a plain apology for the whole form.
+ */
+export function describeProblem(details: ErrorDetails, fields: readonly string[]): Problem {
+  const { code } = details;
+  if (code === null || !Object.hasOwn(SENTENCES, code)) return { field: null, text: APOLOGY };
+  const sentence = SENTENCES[code as ErrorCode];
+  const named = details.field ?? null;
+  const { byField = {} } = sentence;
+  const text = named !== null && Object.hasOwn(byField, named) ? byField[named] : sentence.text;
+  return {
+    field: fieldOf(sentence.place, named, fields),
+    text: (text ?? sentence.text)
+      .replace('{limit}', String(details.limit ?? ''))
+      .replace('{retry}', inWords(details.retryAfterSeconds ?? 60)),
+  };
+}

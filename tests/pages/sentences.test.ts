@@ -1,0 +1,255 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { route as unmatchedRoute } from '../../handlers/unmatched';
+import { ERROR_CODES, ERROR_HEADERS } from '../../lib/http/error-codes';
+import { errorResponse } from '../../lib/http/lambda';
+import type { HttpResponse } from '../../lib/http/response';
+import { nextPage } from '../../lib/pages/next-page';
+import { describeProblem, type ErrorDetails } from '../../lib/pages/sentences';
+import { DependencyUnavailable } from '../../lib/platform/aws-errors';
+import { createLogger } from '../../lib/platform/logger';
+import { httpEvent, type EventOptions } from '../support/events';
+import { config, handlerFor } from '../support/app';
+import { freshEmail, strongPassword } from '../support/auth';
+import { routesFor, type RouteKey } from '../support/routes';
+
+const routes = routesFor();
+const unmatched = handlerFor(unmatchedRoute);
+const silentLogger = createLogger(config);
+const APOLOGY = describeProblem({ code: null }, []).text;
+
+const SIGNUP = ['email', 'password'];
+const RESET = ['email', 'reset_token', 'new_password'];
+
+/** What app.js reads of an error answer: its code and details, from the headers alone. */
+function detailsOf(response: HttpResponse): ErrorDetails {
+  const header = (name: string) => {
+    const value = response.headers?.[name];
+    return value === undefined ? null : String(value);
+  };
+  return {
+    code: header(ERROR_HEADERS.code),
+    field: header(ERROR_HEADERS.field),
+    limit: Number(header(ERROR_HEADERS.limit)) || null,
+    retryAfterSeconds: Number(header('Retry-After')) || null,
+  };
+}
+
+describe('where a form leads', () => {
+  it('on to its next page on success, and nowhere on errors', () => {
+    const ok = (answer: Record<string, unknown> = {}) => ({ ok: true as const, answer });
+    const failed = (code: string | null) => ({ ok: false as const, code });
+    expect(nextPage('signup', ok())).toBe('/account/login?notice=registered');
+    expect(nextPage('login', ok())).toBe('/account/profile');
+    expect(nextPage('login', failed('invalid_credentials'))).toBeNull();
+    expect(nextPage('forgot-password', ok({ email: 'a@b.co', message: 'sent' }))).toBe(
+      '/account/forgot-password?notice=mail-sent',
+    );
+    expect(nextPage('forgot-password', ok({ email: 'a@b.co', reset_token: 't' }))).toBe(
+      '/account/reset-password?email=a%40b.co&reset_token=t',
+    );
+    expect(nextPage('reset-password', ok())).toBe('/account/login?notice=password-updated');
+    expect(nextPage('logout', ok())).toBe('/account/login?notice=logged-out');
+    expect(nextPage('logout', failed('no_live_session'))).toBe(
+      '/account/login?notice=session-ended',
+    );
+    expect(nextPage('logout', failed('service_unavailable'))).toBeNull();
+    expect(nextPage('logout', failed(null))).toBeNull();
+  });
+});
+
+describe('the sentences', () => {
+  it('say how long a locked account waits, in words', () => {
+    const locked = (seconds: number) =>
+      describeProblem({ code: 'account_locked', retryAfterSeconds: seconds }, SIGNUP).text;
+    expect(locked(1)).toContain('Try again in 1 second,');
+    expect(locked(45)).toContain('Try again in 45 seconds,');
+    expect(locked(60)).toContain('Try again in 1 minute,');
+    expect(locked(61)).toContain('Try again in 2 minutes,');
+  });
+
+  it('apologise for what has no code of ours, whatever its message says', () => {
+    expect(describeProblem({ code: null }, SIGNUP)).toEqual({ field: null, text: APOLOGY });
+    expect(describeProblem({ code: 'constructor' }, SIGNUP)).toEqual({
+      field: null,
+      text: APOLOGY,
+    });
+    expect(describeProblem({ code: 'internal_error' }, SIGNUP)).toEqual({
+      field: null,
+      text: APOLOGY,
+    });
+  });
+});
+
+describe('every error the API routes answer has a code, and its sentence next to its field', () => {
+  const seen = new Set<string>();
+
+  /** Calls the route as a client would and describes its answer, by its headers, for `fields`. */
+  async function problemOf(
+    route: RouteKey,
+    options: EventOptions,
+    fields: string[],
+    raw: Partial<APIGatewayProxyEventV2> = {},
+  ) {
+    const [method = '', path = ''] = route.split(' ');
+    const response = await routes[route]({ ...httpEvent(method, path, options), ...raw });
+    expect(response.statusCode).toBeGreaterThanOrEqual(400);
+    const details = detailsOf(response);
+    expect(ERROR_CODES).toContain(details.code);
+    seen.add(String(details.code));
+    return { code: details.code, ...describeProblem(details, fields) };
+  }
+
+  it('for each field', async () => {
+    // prepare: an account, locked after too many wrong passwords
+    const email = freshEmail();
+    const password = strongPassword();
+    await routes['POST /users'](httpEvent('POST', '/users', { form: { email, password } }));
+    const locked = freshEmail();
+    await routes['POST /users'](httpEvent('POST', '/users', { form: { email: locked, password } }));
+    for (let i = 0; i < config.loginMaxFailures; i++) {
+      await routes['POST /sessions'](
+        httpEvent('POST', '/sessions', { form: { email: locked, password: 'wrong' } }),
+      );
+    }
+    const cases: [RouteKey, EventOptions, string[], string | null, string][] = [
+      ['POST /users', { form: { email, password } }, SIGNUP, 'email', 'An account already'],
+      ['POST /users', { form: { email: 'x', password } }, SIGNUP, 'email', 'Enter an email'],
+      [
+        'POST /users',
+        { form: { email: freshEmail(), password: 'short' } },
+        SIGNUP,
+        'password',
+        `Choose a password of at least ${config.minPasswordLength} characters.`,
+      ],
+      [
+        'POST /users',
+        { form: { email: freshEmail(), password: 'é'.repeat(37) } },
+        SIGNUP,
+        'password',
+        'This password is too long: keep it within 72 bytes',
+      ],
+      [
+        'POST /users',
+        { form: { email: freshEmail(), password: 'nul\u0000char-pw' } },
+        SIGNUP,
+        'password',
+        'The password holds a character that cannot be used (NUL)',
+      ],
+      [
+        'POST /users',
+        { form: { email: freshEmail(), password: 'password' } },
+        SIGNUP,
+        'password',
+        'This password is too common',
+      ],
+      ['POST /users', { form: { password } }, SIGNUP, 'email', 'Enter your email address.'],
+      ['POST /users', { form: { email } }, SIGNUP, 'password', 'Enter your password.'],
+      ['POST /users', { json: { email: 7, password } }, SIGNUP, 'email', 'could not be read'],
+      [
+        'POST /users',
+        {
+          body: 'email=a@b.co&email=c@d.co&password=x',
+          contentType: 'application/x-www-form-urlencoded',
+        },
+        SIGNUP,
+        'email',
+        'This field was sent twice',
+      ],
+      [
+        'POST /users',
+        {
+          body: '--b\r\nContent-Disposition: form-data; name="password"; filename="p.txt"\r\n\r\nx\r\n--b--\r\n',
+          contentType: 'multipart/form-data; boundary=b',
+        },
+        SIGNUP,
+        'password',
+        'This field was sent as a file',
+      ],
+      ['POST /sessions', { form: { email, password: 'wrong' } }, SIGNUP, 'password', 'wrong.'],
+      ['POST /sessions', { form: { email: locked, password } }, SIGNUP, 'password', 'locked'],
+      ['POST /reset_password', { form: { email: freshEmail() } }, ['email'], 'email', 'No account'],
+      [
+        'PUT /reset_password',
+        { form: { email, new_password: password } },
+        RESET,
+        'reset_token',
+        'Enter the reset code from the mail.',
+      ],
+      [
+        'PUT /reset_password',
+        { form: { email, reset_token: 'x' } },
+        RESET,
+        'new_password',
+        'Enter a new password.',
+      ],
+      [
+        'PUT /reset_password',
+        { form: { email, reset_token: 'x', new_password: 'short' } },
+        RESET,
+        'new_password',
+        'Choose a password of at least',
+      ],
+      [
+        'PUT /reset_password',
+        { form: { email, reset_token: crypto.randomUUID(), new_password: password } },
+        RESET,
+        'reset_token',
+        'This reset code is wrong or has expired.',
+      ],
+    ];
+    for (const [route, options, fields, field, sentence] of cases) {
+      const problem = await problemOf(route, options, fields);
+      expect([problem.code, problem.field]).toEqual([problem.code, field]);
+      expect([problem.code, problem.text]).toEqual([
+        problem.code,
+        expect.stringContaining(sentence),
+      ]);
+      expect(problem.text).toMatch(/^[A-Z].*\.$/u);
+    }
+  });
+
+  it('for the form as a whole', async () => {
+    const form = { email: freshEmail(), password: strongPassword() };
+    const cases: [RouteKey, EventOptions, Partial<APIGatewayProxyEventV2>?][] = [
+      ['POST /users', { form: { ...form, password: 'x'.repeat(9000) } }],
+      ['POST /users', { body: 'x', contentType: 'text/plain' }],
+      ['POST /users', { body: '{"email":', contentType: 'application/json' }],
+      ['POST /users', { json: [form] }],
+      ['POST /users', { body: 'email=%FF', contentType: 'application/x-www-form-urlencoded' }],
+      ['POST /users', { body: 'a=b', contentType: 'application/json; charset=latin1' }],
+      ['POST /users', { body: 'email=x', contentType: 'multipart/form-data; boundary=b' }],
+      [
+        'POST /users',
+        {},
+        { body: Buffer.from([0xff, 0xfe]).toString('base64'), isBase64Encoded: true },
+      ],
+      ['POST /sessions', { form, headers: { 'sec-fetch-site': 'cross-site' } }],
+      ['GET /profile', {}],
+      ['DELETE /sessions', { cookies: [`session_id=${crypto.randomUUID()}`] }],
+    ];
+    for (const [route, options, raw] of cases) {
+      const problem = await problemOf(route, options, SIGNUP, raw);
+      expect([problem.code, problem.field]).toEqual([problem.code, null]);
+      expect([problem.code, problem.text === APOLOGY]).toEqual([problem.code, false]);
+    }
+    // DynamoDB down: the answer every route gives then.
+    const unavailable = errorResponse(
+      new DependencyUnavailable(new Error('down')),
+      'r',
+      silentLogger,
+    );
+    expect(describeProblem(detailsOf(unavailable), SIGNUP).text).toBe(
+      'The service is busy right now. Wait a moment and try again.',
+    );
+    seen.add(String(detailsOf(unavailable).code));
+  });
+
+  it('and every code is answered by some request: the list has none to spare', async () => {
+    const bug = errorResponse(new TypeError('a bug'), 'r', silentLogger);
+    const notFound = await unmatched(httpEvent('GET', '/nope'));
+    const notAllowed = await unmatched(httpEvent('PATCH', '/users'));
+    for (const response of [bug, notFound, notAllowed]) seen.add(String(detailsOf(response).code));
+    expect([...seen].sort()).toEqual([...ERROR_CODES].sort());
+  });
+});
