@@ -11,53 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
-import esbuildPlugins from '../deploy/esbuild-plugins';
-import { functionDefinitions, writeEntries } from '../deploy/route-resources';
+import { build } from 'esbuild';
+import {
+  buildOptions,
+  declaredEsbuild,
+  functionEntries,
+  SDK_VARIANTS,
+  type SdkVariant,
+} from '../deploy/bundle-options';
 import { serverlessYml } from '../deploy/serverless-yml';
 import { median } from './stats';
 
 const run = promisify(execFile);
 const root = join(__dirname, '..');
-
-export interface SdkVariant {
-  name: string;
-  slug: string;
-  external: string[];
-  /** esbuild's default for node is `main` first: the SDK's CommonJS builds, which do not shake. */
-  mainFields?: string[];
-}
-
-export const SDK_VARIANTS: readonly SdkVariant[] = [
-  { name: 'SDK from the runtime', slug: 'runtime-sdk', external: ['@aws-sdk/*'] },
-  { name: 'SDK bundled', slug: 'bundled-sdk', external: [] },
-  {
-    name: 'SDK bundled from its ES modules',
-    slug: 'bundled-sdk-esm',
-    external: [],
-    mainFields: ['module', 'main'],
-  },
-];
-
-interface EsbuildSettings {
-  bundle?: boolean;
-  minify?: boolean;
-  sourcemap?: BuildOptions['sourcemap'];
-  sourcesContent?: boolean;
-  target?: string;
-  platform?: BuildOptions['platform'];
-  format?: BuildOptions['format'];
-  mainFields?: string[];
-  exclude?: string[];
-  keepNames?: boolean;
-  /** The file serverless-esbuild loads its plugins from: deploy/esbuild-plugins.js. */
-  plugins?: string;
-}
-
-interface Declared {
-  custom: { esbuild: EsbuildSettings };
-  provider: { environment: { NODE_OPTIONS?: string } };
-}
 
 /** The name under which the floor bundle (bench/floor.ts) appears among the functions. */
 export const FLOOR = 'floor: document client only';
@@ -72,57 +38,12 @@ export interface BundleFigures {
   initMs: number[];
 }
 
-function declared(): Declared {
-  return serverlessYml() as unknown as Declared;
-}
-
-function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** The variant serverless.yml packages, if it is one of these. */
-export function deployedVariant(): SdkVariant | undefined {
-  const { exclude, mainFields } = declared().custom.esbuild;
-  return SDK_VARIANTS.find(
-    (v) => sameList(v.external, exclude) && sameList(v.mainFields, mainFields),
-  );
-}
-
 function deflated(path: string): number {
   return deflateRawSync(readFileSync(path), { level: 9 }).length;
 }
 
-/** Each function serverless.yml declares, with the TypeScript file its handler is in. */
-export function functionEntries(): [string, string][] {
-  writeEntries(root);
-  return Object.entries(functionDefinitions()).map(([fn, { handler }]) => [
-    fn,
-    `${handler.slice(0, handler.lastIndexOf('.'))}.ts`,
-  ]);
-}
-
-/** esbuild's options for an entry file, as serverless.yml gives them, with the variant's SDK. */
-export function buildOptions(entry: string, variant: SdkVariant): BuildOptions {
-  const settings = declared().custom.esbuild;
-  return {
-    entryPoints: [join(root, entry)],
-    bundle: settings.bundle ?? true,
-    minify: settings.minify ?? false,
-    keepNames: settings.keepNames ?? false,
-    sourcemap: settings.sourcemap ?? false,
-    sourcesContent: settings.sourcesContent ?? true,
-    target: settings.target ?? 'node22',
-    platform: settings.platform ?? 'node',
-    format: settings.format ?? 'cjs',
-    external: variant.external,
-    ...(variant.mainFields && { mainFields: variant.mainFields }),
-    ...(settings.plugins !== undefined && { plugins: esbuildPlugins }),
-    logLevel: 'error',
-  };
-}
-
 async function buildFunction(outRoot: string, fn: string, entry: string, variant: SdkVariant) {
-  const settings = declared().custom.esbuild;
+  const settings = declaredEsbuild();
   const outfile = join(outRoot, variant.slug, `${fn.replace(/\W+/gu, '-')}.js`);
   await build({ ...buildOptions(entry, variant), outfile });
   const map = `${outfile}.map`;
@@ -142,7 +63,7 @@ function lambdaEnv(): NodeJS.ProcessEnv {
     // As on Lambda, where NODE_PATH includes /var/runtime/node_modules: an external `@aws-sdk/*`
     // resolves from there (here, from our node_modules).
     NODE_PATH: join(root, 'node_modules'),
-    NODE_OPTIONS: declared().provider.environment.NODE_OPTIONS ?? '',
+    NODE_OPTIONS: (serverlessYml().provider.environment?.NODE_OPTIONS as string | undefined) ?? '',
     AWS_REGION: 'us-east-1',
     STAGE: 'bench',
     RESET_DELIVERY: 'email',

@@ -16,7 +16,8 @@
  * flow rounds per service, 20; always at bcrypt cost 12, the original's).
  */
 import { cpus, loadavg } from 'node:os';
-import { deployedVariant, FLOOR, measureBundles, medianInit, SDK_VARIANTS } from './bundles';
+import { deployedVariant, SDK_VARIANTS } from '../deploy/bundle-options';
+import { FLOOR, measureBundles, medianInit } from './bundles';
 import { CapacityRecorder, type DynamoCall } from './capacity';
 import { costSection } from './cost';
 import { courseFlowSection } from './course-flow';

@@ -4,7 +4,7 @@
  */
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { buildOptions, deployedVariant, functionEntries } from '../../bench/bundles';
+import { buildOptions, deployedVariant, functionEntries } from '../../deploy/bundle-options';
 
 const PASSWORD_CODE = ['node_modules/bcryptjs/', 'lib/auth/common-passwords.ts'];
 

@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOptions, deployedVariant } from '../../bench/bundles';
+import { buildOptions, deployedVariant } from '../../deploy/bundle-options';
 
 /*
  * app.js as the pages function serves it once deployed: this builds lib/pages/assets.ts with
