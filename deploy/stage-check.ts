@@ -50,7 +50,7 @@ export function stageProblem(stage: string, resolved: ServiceConfig): string | u
     .map((env) => configProblem(env))
     .find((found) => found !== undefined);
   if (problem === undefined) return undefined;
-  // Every message of lib/config.ts starts with the variable it is about.
+  // Every message of lib/platform/config.ts starts with the variable it is about.
   const variable = /^[A-Z][A-Z0-9_]*/u.exec(problem)?.[0] ?? '';
   return `Stage ${stage} cannot work: ${problem}; set ${origin(variable, serverlessYml())}`;
 }

@@ -2,7 +2,7 @@
  * The users table's layout, in one place. serverless.yml declares the same table; a test checks
  * that the two agree.
  *
- * - User items: key `id` (a UUID) and the attributes of lib/user.ts.
+ * - User items: key `id` (a UUID) and the attributes of lib/store/user.ts.
  * - Email guard items: key `email#<normalised email>`, attribute `user_id`. Written in the same
  *   transaction as the user with `attribute_not_exists(id)`, they make an email unique even when
  *   two registrations race, which a GSI cannot (GSIs enforce nothing). They carry no `email`

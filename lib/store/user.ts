@@ -1,7 +1,7 @@
 /**
  * The user model: the seed's five attributes (kept under their stored names, since they are the
  * table's schema and the GSI keys) plus the bookkeeping that sessions, resets and throttling need.
- * `session_id` and `reset_token` hold SHA-256 digests, never the raw values (see lib/tokens.ts).
+ * `session_id` and `reset_token` hold SHA-256 digests, never the raw values (see lib/auth/tokens.ts).
  */
 export interface User {
   id: string;

@@ -3,7 +3,7 @@ import { INDEX_BY_ATTRIBUTE } from '../../lib/store/table';
 import { declaredTable } from '../support/table';
 
 describe('the table declared in serverless.yml', () => {
-  it('has the key and the KEYS_ONLY GSIs that lib/table.ts uses', () => {
+  it('has the key and the KEYS_ONLY GSIs that lib/store/table.ts uses', () => {
     const table = declaredTable();
     expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
     const indexes = new Map(

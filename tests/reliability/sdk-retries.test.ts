@@ -1,5 +1,5 @@
 /**
- * What the SDK settings of lib/dynamo.ts do when DynamoDB misbehaves over the wire, with the real
+ * What the SDK settings of lib/platform/dynamodb.ts do when DynamoDB misbehaves over the wire, with the real
  * retry logic (aws-sdk-client-mock would replace it): a stand-in endpoint on loopback that never
  * answers, or answers every request with throttling or an internal error. A DB is built the way
  * lib/services builds it (deployed defaults: DYNAMODB_TIMEOUT_MS 1000, DYNAMODB_MAX_ATTEMPTS 3).
