@@ -111,8 +111,9 @@ describe('README, "Protect your own routes", on a copy of the service', () => {
 
     // assess: both files passed, with the new route among what they checked
     expect(stdout).toMatch(/Test Files\s+2 passed/u);
-    expect(stdout).not.toMatch(/failed/u);
-    expect(stdout).toContain('GET /notes answers a live session, and 403 without one');
+    // Every test of both files passed: as many passed as ran.
+    expect(stdout).toMatch(/Tests\s+(\d+) passed \(\1\)/u);
+    expect(stdout).toContain("'GET /notes' answers a live session, and 403 without one");
     expect(stdout).toContain('answers another method on /notes 405');
   }, 600_000);
 });
