@@ -2,16 +2,14 @@
  * The service as the benchmark runs it in-process: every route's handler and the library, composed
  * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ROUTES } from '../handlers/table';
 import { Auth } from '../lib/auth/auth';
 import { authorizerHandler } from '../lib/http/authorizer';
-import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../lib/http/lambda';
+import { lambdaHandler, type LambdaHandler } from '../lib/http/lambda';
 import { loadConfig, type Env } from '../lib/platform/config';
 import { createDocumentClient } from '../lib/platform/dynamodb';
 import { DB } from '../lib/store/db';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local';
+import { loadRouteDefinitions } from '../tests/support/route-definitions';
 import { createUsersTable } from '../tests/support/table';
 
 /** Starts DynamoDB Local on a free port with a users table as serverless.yml declares it. */
@@ -45,35 +43,12 @@ export function benchEnv(endpoint: string, table: string, bcryptCost?: string): 
   };
 }
 
-/** A module under handlers/ as a file URL: tsx's CommonJS output resolves no relative import(). */
-function handlerUrl(module: string): string {
-  return pathToFileURL(join(__dirname, '..', 'handlers', `${module}.ts`)).href;
-}
-
-/**
- * Each route's definition by its function's name, from the module the route table names. Loaded
- * in a function, not at the top level: tsx runs the bench as CommonJS, which has no top-level await.
- */
-async function loadDefinitions(): Promise<Map<string, RouteDefinition<unknown>>> {
-  return new Map(
-    await Promise.all(
-      ROUTES.map(
-        async ({ fn, module }) =>
-          [
-            fn,
-            ((await import(handlerUrl(module))) as { route: RouteDefinition<unknown> }).route,
-          ] as const,
-      ),
-    ),
-  );
-}
-
 export async function loadService(env: Env) {
   const config = loadConfig(env);
   const documentClient = createDocumentClient(config);
   const db = new DB(config.usersTable, documentClient);
   const handlers: Record<string, LambdaHandler> = {};
-  for (const [fn, definition] of await loadDefinitions()) {
+  for (const [{ fn }, definition] of await loadRouteDefinitions()) {
     handlers[fn] = lambdaHandler(env, definition);
   }
   return {

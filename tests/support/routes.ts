@@ -1,36 +1,24 @@
 import { ROUTES, SEED_ROUTE_KEYS as ROUTE_KEYS, type SeedRouteKey } from '../../handlers/table';
 import { authorizerHandler } from '../../lib/http/authorizer';
-import type { RouteKey as TableRouteKey } from '../../lib/http/lambda';
 import { behindAuthorizer } from './authorizer';
 import type { Env } from '../../lib/platform/config';
 import type { LambdaHandler, RouteDefinition } from '../../lib/http/lambda';
 import { handlerFor, testEnv } from './app';
 import type { EventOptions } from './events';
+import { loadRouteDefinitions } from './route-definitions';
 
 export type RouteKey = SeedRouteKey;
 
 export type Routes = Record<RouteKey, LambdaHandler>;
 
-/** Each route's definition, loaded from the module the route table names for it. */
-const definitions = new Map(
-  await Promise.all(
-    ROUTES.map(
-      async (entry) =>
-        [
-          entry.key,
-          (
-            (await import(`../../handlers/${entry.module}.ts`)) as {
-              route: RouteDefinition<unknown>;
-            }
-          ).route,
-        ] as const,
-    ),
-  ),
+/** Each route's definition by its key. */
+const definitions = new Map<string, RouteDefinition<unknown>>(
+  [...(await loadRouteDefinitions())].map(([route, definition]) => [route.key, definition]),
 );
 
 /** The definition of the route `key` (handlers/<its module>.ts). */
 export function definitionOf(key: string): RouteDefinition<unknown> {
-  const definition = definitions.get(key as TableRouteKey);
+  const definition = definitions.get(key);
   if (definition === undefined) throw new Error(`the route table has no ${key}`);
   return definition;
 }
