@@ -8,7 +8,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { AUTHORIZER, FUNCTIONS, ROUTES, type Access, type LambdaFunction } from '../handlers/table';
+import {
+  AUTHORIZER,
+  FUNCTIONS,
+  ROUTES,
+  type Access,
+  type LambdaFunction,
+  type Route,
+} from '../handlers/table';
 import { INDEX_BY_ATTRIBUTE } from '../lib/store/table';
 
 /** Where the generated entries go, relative to the service. */
@@ -47,11 +54,6 @@ export function roleStatements(access: Access): unknown[] {
   return statements;
 }
 
-/** The module a function's `handler` names: a generated entry, or the authorizer's own module. */
-function handlerModule(fn: LambdaFunction): string {
-  return fn === AUTHORIZER ? `handlers/${fn.module}` : `${ENTRIES_DIR}/${fn.fn}`;
-}
-
 /** Writes the Lambda entry of every route function under `serviceDir`. */
 export function writeEntries(serviceDir: string): void {
   const dir = join(serviceDir, ENTRIES_DIR);
@@ -82,38 +84,42 @@ export function functions(serviceDir: string): Record<string, FunctionDefinition
   return functionDefinitions();
 }
 
-/** Each function's handler, memory, events and role, as serverless.yml declares them. */
+/** The API Gateway event of a route: its method and path (or the catch-all), and its guard. */
+function httpApiEvent(route: Route): unknown {
+  if (route.key === '$default') return { httpApi: '*' };
+  const [method, path] = route.key.split(' ');
+  return {
+    httpApi: { method, path, ...(route.guarded && { authorizer: { name: 'session' } }) },
+  };
+}
+
+/** A function as serverless.yml declares it: `handler` names its module and export. */
+function definitionOf(fn: LambdaFunction, handler: string, events: unknown[]): FunctionDefinition {
+  return {
+    handler,
+    memorySize: fn.memoryMb,
+    // The mail links to the reset page of the stage (serverless.yml, custom.resetUrl).
+    ...(fn.access.mail && { environment: { RESET_URL: '${self:custom.resetUrl}' } }),
+    events,
+    // Its own role, allowed what its entry says and its logs (the shared role is not used).
+    iamRoleStatements: roleStatements(fn.access),
+  };
+}
+
+/**
+ * Each function's handler, memory, events and role, as serverless.yml declares them: a route's
+ * handler is its generated entry; the authorizer's is its own module.
+ */
 export function functionDefinitions(): Record<string, FunctionDefinition> {
-  return Object.fromEntries(
-    FUNCTIONS.map((fn) => {
-      const route = ROUTES.find((entry) => entry === fn);
-      const events =
-        route === undefined
-          ? []
-          : [
-              {
-                httpApi:
-                  route.key === '$default'
-                    ? '*'
-                    : {
-                        method: route.key.split(' ')[0],
-                        path: route.key.split(' ')[1],
-                        ...(route.guarded && { authorizer: { name: 'session' } }),
-                      },
-              },
-            ];
-      const definition: FunctionDefinition = {
-        handler: `${handlerModule(fn)}.handler`,
-        memorySize: fn.memoryMb,
-        // The mail links to the reset page of the stage (serverless.yml, custom.resetUrl).
-        ...(fn.access.mail && { environment: { RESET_URL: '${self:custom.resetUrl}' } }),
-        events,
-        // Its own role, allowed what its entry says and its logs (the shared role is not used).
-        iamRoleStatements: roleStatements(fn.access),
-      };
-      return [fn.fn, definition];
-    }),
-  );
+  const entries: [string, FunctionDefinition][] = ROUTES.map((route) => [
+    route.fn,
+    definitionOf(route, `${ENTRIES_DIR}/${route.fn}.handler`, [httpApiEvent(route)]),
+  ]);
+  entries.push([
+    AUTHORIZER.fn,
+    definitionOf(AUTHORIZER, `handlers/${AUTHORIZER.module}.handler`, []),
+  ]);
+  return Object.fromEntries(entries);
 }
 
 /** The framework's own names for what it creates, so the references below match them. */
