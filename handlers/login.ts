@@ -1,6 +1,7 @@
 import { loginServices } from '../lib/auth/logins';
 import { sessionCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
+import { readHeader } from '../lib/http/headers';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
 
@@ -15,7 +16,8 @@ export const route = defineRoute({
         ['email', 'password'],
         config.maxBodyBytes,
       );
-      const { sessionId } = await logins.logIn(email, password);
+      const device = readHeader(event, 'user-agent');
+      const { sessionId } = await logins.logIn(email, password, device);
       // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
       return json(
         200,

@@ -10,7 +10,8 @@ export const route = defineRoute({
   handle:
     ({ sessions }) =>
     async (event) => {
-      const user = await sessions.currentUser(readCookie(event, SESSION_COOKIE));
-      return json(200, publicProfile(user));
+      // The session item carries its user's current email: one read answers.
+      const session = await sessions.current(readCookie(event, SESSION_COOKIE));
+      return json(200, publicProfile(session));
     },
 });

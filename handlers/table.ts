@@ -13,8 +13,8 @@ import type { IndexedAttribute } from '../lib/store/table';
 
 /** What a function's role may do to the users table (and SES), and nothing more. */
 export interface Access {
-  /** Item actions on the users table. */
-  table?: readonly ('GetItem' | 'PutItem' | 'UpdateItem')[];
+  /** Item actions on the users table (a transaction needs the actions of each of its writes). */
+  table?: readonly ('GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem')[];
   /** The GSIs it may Query, by their key attribute. */
   indexes?: readonly IndexedAttribute[];
   /** Whether it mails (reset tokens): `ses:SendEmail` from the stage's `mailFrom` only. */
@@ -51,8 +51,21 @@ export interface Route extends LambdaFunction {
   api: boolean;
 }
 
-/** Reads and refreshes sessions: the routes that take a `session_id` cookie. */
-const SESSIONS: Access = { table: ['GetItem', 'UpdateItem'], indexes: ['session_id'] };
+/**
+ * Reads, refreshes and ends sessions: the routes that take a `session_id` cookie. A session is
+ * read by its own item's key; ending one rewrites its user and deletes the item in one
+ * transaction (lib/store/db.ts).
+ */
+const SESSIONS: Access = { table: ['GetItem', 'UpdateItem', 'DeleteItem'] };
+
+/**
+ * Starts sessions and issues or spends reset tokens: finds the email (its index, else its guard
+ * item) and rewrites the user with the session and reset items that follow it.
+ */
+const CREDENTIALS: Access = {
+  table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  indexes: ['email'],
+};
 
 /*
  * Memory, as `npm run bench`'s rule chose it (bench/cost.ts; docs/BENCHMARKS.md, "Memory and
@@ -83,18 +96,33 @@ const ENTRIES = [
     key: 'POST /sessions',
     fn: 'login',
     module: 'login',
-    access: { table: ['GetItem', 'UpdateItem'], indexes: ['email'] },
+    access: CREDENTIALS,
     seed: true,
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
   { key: 'GET /profile', fn: 'profile', module: 'profile', access: SESSIONS, seed: true },
   { key: 'DELETE /sessions', fn: 'logout', module: 'logout', access: SESSIONS, seed: true },
+  // A user's own sessions: listed (their items read in one batch) and ended one by one or all
+  // but the current one. The literal `others` wins over `{id}` in API Gateway's route matching.
+  {
+    key: 'GET /sessions',
+    fn: 'listSessions',
+    module: 'list-sessions',
+    access: { table: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+  },
+  { key: 'DELETE /sessions/{id}', fn: 'endSession', module: 'end-session', access: SESSIONS },
+  {
+    key: 'DELETE /sessions/others',
+    fn: 'endOtherSessions',
+    module: 'end-other-sessions',
+    access: SESSIONS,
+  },
   {
     key: 'POST /reset_password',
     fn: 'resetToken',
     module: 'reset-token',
-    access: { table: ['GetItem', 'UpdateItem'], indexes: ['email'], mail: true },
+    access: { ...CREDENTIALS, mail: true },
     seed: true,
     throttle: 'credential',
   },
@@ -102,7 +130,9 @@ const ENTRIES = [
     key: 'PUT /reset_password',
     fn: 'updatePassword',
     module: 'update-password',
-    access: { table: ['GetItem', 'UpdateItem'], indexes: ['reset_token'] },
+    // The token is found by its reset item; the user, its reset item and every session item
+    // change in one transaction.
+    access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
     seed: true,
     memoryMb: BCRYPT_MB,
   },
@@ -113,11 +143,7 @@ const ENTRIES = [
     key: 'POST /account/{page}',
     fn: 'pageForms',
     module: 'page-forms',
-    access: {
-      table: ['GetItem', 'PutItem', 'UpdateItem'],
-      indexes: ['email', 'session_id', 'reset_token'],
-      mail: true,
-    },
+    access: { ...CREDENTIALS, mail: true },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
     api: false,
@@ -153,13 +179,14 @@ export const ROUTES: readonly Route[] = ENTRIES.map((entry) => ({
 }));
 
 /**
- * The session authorizer: reads sessions and nothing else. Its role may not write: an expired
- * session is refused and left for GET /profile, logout or the next login to clear.
+ * The session authorizer: reads sessions and nothing else, one consistent GetItem of the
+ * session's item per request. Its role may not write: an expired session is refused and left
+ * for its user's next request to the service, or DynamoDB's TTL, to remove.
  */
 export const AUTHORIZER: LambdaFunction = {
   fn: 'sessionAuthorizer',
   module: 'session-authorizer',
-  access: { table: ['GetItem'], indexes: ['session_id'] },
+  access: { table: ['GetItem'] },
   memoryMb: IO_MB,
 };
 

@@ -5,7 +5,6 @@ import type { DB, UserChanges, UserFilters } from '../store/db';
 import { NoResultFound } from '../store/errors';
 import type { User } from '../store/user';
 
-export const SESSION_CLEARED: UserChanges = { session_id: null, session_expires_at: null };
 export const FAILURES_CLEARED: UserChanges = { failed_logins: 0, locked_until: null };
 
 export function hasFailures(user: User): boolean {

@@ -17,6 +17,7 @@ export type AuthSettings = Pick<
   | 'minPasswordLength'
   | 'refuseCommonPasswords'
   | 'sessionTtlSeconds'
+  | 'maxSessionsPerUser'
   | 'resetTokenTtlSeconds'
   | 'resetDelivery'
   | 'loginMaxFailures'
@@ -81,7 +82,7 @@ export class Auth {
   }
 
   /**
-   * A new session for the email's user, ending any other; null when nobody has the email. After
+   * A new session for the email's user, beside its others; null when nobody has the email. After
    * a validLogin of this email, only while the hash it checked is still stored: InvalidCredentials
    * when a password reset committed in between, as the route's login answers.
    */
@@ -93,14 +94,16 @@ export class Auth {
 
   /** The user whose live session this is, or null. */
   async getUserFromSessionId(sessionId: string | null | undefined): Promise<User | null> {
-    const user = await this.sessions.getUserFromSessionId(sessionId);
-    if (user?.session_id) this.foundSessions.remember(user.id, user.session_id);
-    return user;
+    const found = await this.sessions.sessionWithUser(sessionId);
+    if (found === null) return null;
+    this.foundSessions.remember(found.user.id, found.session.digest);
+    return found.user;
   }
 
   /**
-   * Ends the user's session. After getUserFromSessionId found one of this user's sessions, only
-   * that one: a session a newer login started meanwhile is left alone, as the route's logout does.
+   * Ends every session of the user. After getUserFromSessionId found one of this user's sessions,
+   * only that one, as the route's logout does: the seed's logout is these two calls, and it must
+   * not log the user out of their other devices.
    */
   async destroySession(userId: string): Promise<void> {
     const digest = this.foundSessions.take(userId);

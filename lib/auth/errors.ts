@@ -76,6 +76,16 @@ export class SessionNotFound extends AuthError {
   }
 }
 
+/**
+ * A session handle that names none of the caller's live sessions: unknown, ended, expired or
+ * another user's, deliberately one answer for all, so handles cannot be probed.
+ */
+export class UnknownSession extends AuthError {
+  constructor() {
+    super('session not found');
+  }
+}
+
 /** A reset token was asked for an email nobody has. */
 export class UnknownEmail extends AuthError {
   constructor() {

@@ -8,6 +8,8 @@ export type AuthEvent =
   | 'login_refused_locked'
   | 'account_locked'
   | 'logged_out'
+  | 'session_ended'
+  | 'other_sessions_ended'
   | 'session_expired'
   | 'reset_requested'
   | 'password_updated';

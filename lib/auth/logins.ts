@@ -59,7 +59,7 @@ export class Logins {
   }
 
   /** Checks the credentials and starts a session in one go; InvalidCredentials when wrong. */
-  async logIn(email: string, password: string): Promise<LoggedIn> {
+  async logIn(email: string, password: string, userAgent?: string): Promise<LoggedIn> {
     const user = await this.authenticate(email, password);
     if (user === null) throw new InvalidCredentials();
     const changes: UserChanges = {};
@@ -67,7 +67,7 @@ export class Logins {
       // Upgrade a hash made at a lower cost, now that we hold the password.
       changes.hashed_password = await hashPassword(password, this.settings.bcryptCost);
     }
-    const sessionId = await this.startSession(user, changes);
+    const sessionId = await this.startSession(user, userAgent, changes);
     recordAuthEvent('login_succeeded');
     return { user, sessionId };
   }
@@ -77,8 +77,8 @@ export class Logins {
    * Conditional on the hash that was checked: a reset that committed meanwhile is neither undone
    * by the changes nor outlived by this session (the credentials are stale: InvalidCredentials).
    */
-  async startSession(checked: User, changes: UserChanges = {}): Promise<string> {
-    const started = this.sessions.start(checked, changes, {
+  async startSession(checked: User, userAgent?: string, changes: UserChanges = {}): Promise<string> {
+    const started = this.sessions.start(checked, userAgent, changes, {
       hashed_password: checked.hashed_password,
     });
     const sessionId = await unlessReset(started);

@@ -4,7 +4,7 @@ import type { DB, UserChanges } from '../store/db';
 import { ConflictError, NoResultFound } from '../store/errors';
 import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
-import { findUser, hasPassed, FAILURES_CLEARED, SESSION_CLEARED } from './accounts';
+import { findUser, hasPassed, FAILURES_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
 import { InvalidResetToken } from './errors';
 import { recordAuthEvent } from './events';
@@ -24,7 +24,8 @@ export class PasswordResets {
 
   /**
    * Sets a new password with a reset token. The token must be live and, when an email is given,
-   * issued for that email. It works once, and the reset also ends the user's session and lock.
+   * issued for that email. It works once, and the reset also ends the user's lock and every one of
+   * their sessions, including any a login starts while the reset is written.
    */
   async updatePassword(resetToken: string, password: string, email?: string): Promise<User> {
     const normalisedEmail = email === undefined ? undefined : normaliseEmail(email);
@@ -43,12 +44,13 @@ export class PasswordResets {
       hashed_password: await hashPassword(password, this.settings.bcryptCost),
       reset_token: null,
       reset_expires_at: null,
-      ...SESSION_CLEARED,
       ...FAILURES_CLEARED,
+      sessions: {},
     };
     try {
-      // Conditional on the token still being there: of two resets racing with it, one wins.
-      await this.db.updateUser(user.id, changes, { reset_token: digest });
+      // Conditional on the token still being there: of two resets racing with it, one wins. A
+      // rewrite reads the sessions again when a login added one meanwhile, and ends it too.
+      await this.db.rewriteUser(user, () => ({ changes }), { reset_token: digest });
     } catch (error) {
       if (error instanceof ConflictError || error instanceof NoResultFound) {
         throw new InvalidResetToken();

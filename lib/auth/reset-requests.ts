@@ -29,10 +29,12 @@ export class ResetRequests {
     const user = await findUser(this.db, { email: normaliseEmail(email) });
     if (user === null) throw new UnknownEmail();
     const token = generateUuid();
-    await this.db.updateUser(user.id, {
+    const changes = {
       reset_token: digestToken(token),
       reset_expires_at: this.now() + this.settings.resetTokenTtlSeconds * 1000,
-    });
+    };
+    // The user just read is the rewrite's first read: its reset item is swapped for the new one.
+    await this.db.rewriteUser(user, () => ({ changes }));
     recordAuthEvent('reset_requested');
     return token;
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { v4 as uuidv4, validate as isUuid } from 'uuid';
 
 /** A random UUID v4: 122 bits from the platform's CSPRNG. Used for ids, sessions and resets. */
@@ -18,4 +18,16 @@ export function digestToken(token: string): string {
 /** Tokens we issue are UUIDs; anything else is refused before it costs a database read. */
 export function isWellFormedToken(token: unknown): token is string {
   return typeof token === 'string' && token.length === 36 && isUuid(token);
+}
+
+/**
+ * A session's public handle: 128 random bits, drawn apart from the session id, so that it
+ * reveals nothing of it and cannot be used as one (it is not a UUID: the lookup refuses it).
+ */
+export function generateHandle(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export function isWellFormedHandle(handle: unknown): handle is string {
+  return typeof handle === 'string' && /^[A-Za-z0-9_-]{22}$/u.test(handle);
 }

@@ -7,15 +7,14 @@ import type {
 import { compose } from '../app';
 import { sessionLookupServices } from '../auth/session-lookup';
 import type { Env } from '../platform/config';
-import type { User } from '../store/user';
-import { readCookie, SESSION_COOKIE } from './cookies';
-import { readHeader } from './headers';
+import type { StoredSession } from '../store/session';
 import { serialiseError } from './lambda';
+import { presentedSessionId } from './session-credential';
 import type { SessionContext } from './session-context';
 
 /** What the authorizer needs of the auth rules: the session rules of `GET /profile`. */
 export interface SessionReader {
-  getUserFromSessionId(sessionId: string | null | undefined): Promise<User | null>;
+  liveSession(sessionId: string | null | undefined): Promise<StoredSession | null>;
 }
 
 export type AuthorizerResult =
@@ -30,20 +29,6 @@ export type AuthorizerLambda = (
   context?: Context,
 ) => Promise<AuthorizerResult>;
 
-// RFC 9110: the scheme is case-insensitive; the session id is one token after it.
-const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/iu;
-
-/**
- * The session id a request presents: `Authorization: Bearer <id>` when an Authorization header is
- * sent (clients that are not browsers), else the `session_id` cookie. A request whose Authorization
- * header is anything else presents nothing, even with a cookie: it said which credential it meant.
- */
-export function presentedSessionId(event: APIGatewayRequestAuthorizerEventV2): string | undefined {
-  const authorization = readHeader(event, 'authorization');
-  if (authorization !== undefined) return BEARER.exec(authorization)?.[1];
-  return readCookie(event, SESSION_COOKIE);
-}
-
 /**
  * The session authorizer's decision: allow a request that presents a live session, with who the
  * caller is as its context, and deny every other (API Gateway then answers 403). A storage failure
@@ -52,14 +37,14 @@ export function presentedSessionId(event: APIGatewayRequestAuthorizerEventV2): s
  */
 export function sessionAuthorizer(sessions: SessionReader): SessionAuthorizer {
   return async (event) => {
-    const user = await sessions.getUserFromSessionId(presentedSessionId(event));
-    if (user === null || user.session_expires_at === null) return { isAuthorized: false };
+    const session = await sessions.liveSession(presentedSessionId(event));
+    if (session === null) return { isAuthorized: false };
     return {
       isAuthorized: true,
       context: {
-        userId: user.id,
-        email: user.email,
-        sessionExpiresAt: new Date(user.session_expires_at).toISOString(),
+        userId: session.user_id,
+        email: session.email,
+        sessionExpiresAt: new Date(session.expires_at).toISOString(),
       },
     };
   };

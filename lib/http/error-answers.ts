@@ -16,6 +16,7 @@ import {
   PasswordTooShort,
   SessionNotFound,
   UnknownEmail,
+  UnknownSession,
 } from '../auth/errors';
 import { DependencyUnavailable } from '../platform/aws-errors';
 import { CrossSiteRequest } from './csrf';
@@ -97,6 +98,7 @@ const ANSWERS = new Map([
   })),
   answer(InvalidCredentials, ownMessage(401, 'invalid_credentials')),
   answer(SessionNotFound, ownMessage(403, 'no_live_session')),
+  answer(UnknownSession, ownMessage(404, 'unknown_session')),
   answer(UnknownEmail, ownMessage(403, 'unknown_email')),
   answer(InvalidResetToken, ownMessage(403, 'invalid_reset_token')),
   answer(AccountLocked, (error) => ({

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'invalid_credentials',
   'account_locked',
   'no_live_session',
+  'unknown_session',
   'unknown_email',
   'invalid_reset_token',
   'service_unavailable',

@@ -88,6 +88,10 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
     place: null,
     text: 'You are not logged in, or your session has ended. Log in again.',
   },
+  unknown_session: {
+    place: null,
+    text: 'That session has already ended.',
+  },
   cross_site_request: {
     place: null,
     text: 'This form was sent from another site, so it was refused. Open this page here and try again.',

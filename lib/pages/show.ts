@@ -37,8 +37,8 @@ type PagesApp = Platform & { sessions: Sessions };
 /** The profile, as GET /profile reads it: no live session leads to the login page. */
 async function profilePage(event: APIGatewayProxyEventV2, app: PagesApp): Promise<HttpResponse> {
   try {
-    const user = await app.sessions.currentUser(readCookie(event, SESSION_COOKIE));
-    return htmlPage(200, profilePageHtml(publicProfile(user).email));
+    const session = await app.sessions.current(readCookie(event, SESSION_COOKIE));
+    return htmlPage(200, profilePageHtml(publicProfile(session).email));
   } catch (error) {
     if (error instanceof SessionNotFound) return seeOther('/account/login?notice=login-needed');
     const answer = answerFor(error, event.requestContext.requestId, app.logger);

@@ -7,6 +7,7 @@ import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../http/cookies';
+import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
 import { answerFor, type RequestHandler } from '../http/lambda';
 import { nextPage } from './next-page';
@@ -51,7 +52,8 @@ function formActions(
     },
     login: async (event) => {
       const { email, password } = await read(event, ['email', 'password']);
-      const { sessionId } = await app.logins.logIn(email, password);
+      const device = readHeader(event, 'user-agent');
+      const { sessionId } = await app.logins.logIn(email, password, device);
       return { answer: {}, cookies: [sessionCookie(sessionId, config)] };
     },
     logout: async (event) => {

@@ -29,6 +29,8 @@ export interface Config {
   /** Whether new passwords on the common-password list are refused (off only on the local stage). */
   refuseCommonPasswords: boolean;
   sessionTtlSeconds: number;
+  /** How many live sessions a user may hold at once: a login beyond it ends the oldest. */
+  maxSessionsPerUser: number;
   resetTokenTtlSeconds: number;
   resetDelivery: ResetDelivery;
   mailFrom: string | undefined;
@@ -128,6 +130,8 @@ export function loadConfig(env: Env): Config {
     minPasswordLength: integer(env, 'MIN_PASSWORD_LENGTH', 8, 1, 64),
     refuseCommonPasswords: boolean(env, 'REFUSE_COMMON_PASSWORDS', true),
     sessionTtlSeconds: integer(env, 'SESSION_TTL_SECONDS', 86_400, 60, 31_536_000),
+    // At most 50, so that ending them all stays one DynamoDB transaction (of at most 100 writes).
+    maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 10, 1, 50),
     resetTokenTtlSeconds: integer(env, 'RESET_TOKEN_TTL_SECONDS', 900, 60, 86_400),
     resetDelivery: oneOf(env, 'RESET_DELIVERY', 'email', ['response', 'email']),
     mailFrom: optionalText(env, 'MAIL_FROM'),

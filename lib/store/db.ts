@@ -1,17 +1,14 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
-import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { v4 as uuidv4 } from 'uuid';
-import { classifyAwsError, isCancelledFor } from '../platform/aws-errors';
+import { conditionFailedAt, jitter, storeCall, transact } from './calls';
 import {
   ConflictError,
   DuplicateEmailError,
@@ -20,57 +17,56 @@ import {
   StoreUnavailable,
   ValueError,
 } from './errors';
-import { emailGuardId, INDEX_BY_ATTRIBUTE, isIndexedAttribute } from './table';
+import { updateExpression, type Values } from './expressions';
+import { keyedItemWrites, type TransactItem } from './keyed-items';
+import type { StoredSession } from './session';
+import { sessionFromItem } from './session-item';
+import { emailGuardId, INDEX_BY_ATTRIBUTE, resetItemId, sessionItemId } from './table';
 import { isUserAttribute, type User, type UserAttribute } from './user';
 
 export type UserFilters = Partial<User>;
-export type UserChanges = Partial<Omit<User, 'id'>>;
+export type UserChanges = Partial<Omit<User, 'id' | 'revision'>>;
+
+/** What a rewrite of a user puts in place: its changes, and the item of a session it starts. */
+export interface Rewrite {
+  changes: UserChanges;
+  started?: StoredSession;
+}
 
 // Attributes every user item has: removing them would corrupt the user.
 const REQUIRED: ReadonlySet<UserAttribute> = new Set(['id', 'email', 'hashed_password']);
 
-// How often a transaction cancelled by a conflict with another one is sent. Two registrations of
-// one email racing on AWS conflict on the guard item; sent again, the loser meets the winner's
-// guard and gets DuplicateEmailError instead of StoreUnavailable.
-const TRANSACTION_ATTEMPTS = 3;
-const CONFLICT = new Set(['TransactionConflict']);
-const CONDITION_FAILED = new Set(['ConditionalCheckFailed']);
+// Attributes that have items keyed by their value: changed only by a rewrite, which keeps those
+// items in step. `sessions` is changed through the session rules only (lib/auth/sessions.ts).
+const KEYED: ReadonlySet<UserAttribute> = new Set(['email', 'reset_token']);
+const NOT_UPDATABLE: ReadonlySet<UserAttribute> = new Set(['id', 'revision', 'sessions']);
 
-// Which lookup findUserBy prefers when several filters are given: the table key, then the GSIs.
-const LOOKUP_ORDER: readonly UserAttribute[] = ['id', 'email', 'session_id', 'reset_token'];
+// How often a rewrite is tried against a user that other rewrites keep changing under it.
+const REWRITE_ATTEMPTS = 5;
 
-/**
- * Awaits a DynamoDB call. A failed condition is left for the caller to interpret; an outage,
- * timeout or throttle becomes StoreUnavailable.
- */
-async function storeCall<T>(operation: Promise<T>): Promise<T> {
-  try {
-    return await operation;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw error;
-    if (isCancelledFor(error, CONDITION_FAILED)) throw error;
-    throw classifyAwsError(error, StoreUnavailable);
-  }
-}
-
-function conditionFailedAt(error: unknown, index: number): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed'
-  );
-}
+// Which lookup findUserBy prefers when several filters are given: the table key, then the
+// email (its index, or its guard item) and the reset token (its item).
+const LOOKUP_ORDER: readonly UserAttribute[] = ['id', 'email', 'reset_token'];
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
 
-/** Null attributes are left out of the item: GSI keys must be strings or absent. */
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number';
+}
+
+/** Null attributes and the zero revision are left out: GSI keys must be strings or absent. */
 function toItem(user: User): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(user).filter(([, value]) => value !== null));
+  return Object.fromEntries(
+    Object.entries(user).filter(
+      ([name, value]) => value !== null && !(name === 'revision' && value === 0),
+    ),
+  );
 }
 
 function fromItem(item: Record<string, unknown> | undefined): User | null {
-  // Email guard items share the table; only user items have an email and a hash.
+  // Guard, session and reset items share the table; only user items have an email and a hash.
   if (!item || !isNonEmptyString(item.email) || !isNonEmptyString(item.hashed_password)) {
     return null;
   }
@@ -78,12 +74,12 @@ function fromItem(item: Record<string, unknown> | undefined): User | null {
     id: item.id as string,
     email: item.email,
     hashed_password: item.hashed_password,
-    session_id: (item.session_id as string | undefined) ?? null,
     reset_token: (item.reset_token as string | undefined) ?? null,
-    session_expires_at: (item.session_expires_at as number | undefined) ?? null,
     reset_expires_at: (item.reset_expires_at as number | undefined) ?? null,
-    failed_logins: typeof item.failed_logins === 'number' ? item.failed_logins : 0,
+    failed_logins: isNumber(item.failed_logins) ? item.failed_logins : 0,
     locked_until: (item.locked_until as number | undefined) ?? null,
+    sessions: (item.sessions as User['sessions'] | undefined) ?? {},
+    revision: isNumber(item.revision) ? item.revision : 0,
   };
 }
 
@@ -91,48 +87,10 @@ function matches(user: User, filters: UserFilters): boolean {
   return Object.entries(filters).every(([name, value]) => user[name as UserAttribute] === value);
 }
 
-/** Builds `SET`/`REMOVE` clauses and the condition of an update, with placeholders. */
-function updateExpression(changes: UserChanges, expected: UserFilters) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const set: string[] = [];
-  const remove: string[] = [];
-  const conditions = ['attribute_exists(#email)'];
-  names['#email'] = 'email';
-  Object.entries(changes).forEach(([name, value], i) => {
-    names[`#c${i}`] = name;
-    if (value === null) {
-      remove.push(`#c${i}`);
-    } else {
-      values[`:c${i}`] = value;
-      set.push(`#c${i} = :c${i}`);
-    }
-  });
-  Object.entries(expected).forEach(([name, value], i) => {
-    names[`#e${i}`] = name;
-    if (value === null) {
-      conditions.push(`attribute_not_exists(#e${i})`);
-    } else {
-      values[`:e${i}`] = value;
-      conditions.push(`#e${i} = :e${i}`);
-    }
-  });
-  const clauses = [
-    set.length > 0 ? `SET ${set.join(', ')}` : '',
-    remove.length > 0 ? `REMOVE ${remove.join(', ')}` : '',
-  ];
-  return {
-    UpdateExpression: clauses.filter(Boolean).join(' '),
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: names,
-    ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
-  };
-}
-
 function checkAttributes(fields: object, role: string): void {
   for (const name of Object.keys(fields)) {
     if (!isUserAttribute(name)) throw new ValueError(`User has no attribute "${name}"`);
-    if (name === 'id') throw new ValueError(`id cannot be ${role}`);
+    if (NOT_UPDATABLE.has(name)) throw new ValueError(`${name} cannot be ${role}`);
   }
 }
 
@@ -149,12 +107,12 @@ export class DB {
       id: uuidv4(),
       email,
       hashed_password: hashedPassword,
-      session_id: null,
       reset_token: null,
-      session_expires_at: null,
       reset_expires_at: null,
       failed_logins: 0,
       locked_until: null,
+      sessions: {},
+      revision: 0,
     };
     const put = new TransactWriteCommand({
       TransactItems: [
@@ -175,7 +133,7 @@ export class DB {
       ],
     });
     try {
-      await storeCall(this.transact(put));
+      await transact(this.client, put);
     } catch (error) {
       if (conditionFailedAt(error, 1)) throw new DuplicateEmailError(`email already registered`);
       throw error;
@@ -192,8 +150,9 @@ export class DB {
   }
 
   /**
-   * The first user matching every filter. The lookup goes through the table key (`id`) or a GSI
-   * (`email`, `session_id`, `reset_token`), and each candidate is confirmed by a consistent read.
+   * The first user matching every filter. The lookup goes through the table key (`id`), the
+   * email (its GSI, or its guard item when the index has no entry yet) or the reset token (its
+   * item), and each candidate is confirmed by a consistent read.
    */
   async findUserBy(filters: UserFilters): Promise<User> {
     const names = Object.keys(filters);
@@ -206,6 +165,53 @@ export class DB {
       if (user && matches(user, filters)) return user;
     }
     throw new NoResultFound('no user matches the filters');
+  }
+
+  /** The session stored under this digest, from one consistent read; null when there is none. */
+  async findSession(digest: string): Promise<StoredSession | null> {
+    return sessionFromItem(await this.getItem(sessionItemId(digest)));
+  }
+
+  /** The items of the user's sessions, read consistently; those already gone are left out. */
+  async sessionsOf(user: User): Promise<StoredSession[]> {
+    let keys = Object.values(user.sessions).map(({ digest }) => ({ id: sessionItemId(digest) }));
+    const found: StoredSession[] = [];
+    while (keys.length > 0) {
+      const { Responses, UnprocessedKeys } = await storeCall(
+        this.client.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        ),
+      );
+      for (const item of Responses?.[this.tableName] ?? []) {
+        const session = sessionFromItem(item);
+        if (session !== null && session.user_id === user.id) found.push(session);
+      }
+      keys = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as { id: string }[];
+      if (keys.length > 0) await jitter();
+    }
+    return found;
+  }
+
+  /**
+   * Records that the session was used at `now`, unless that was recorded since `notBefore`: a
+   * client that calls often writes once in a while, not on every request. A session ended
+   * meanwhile is left ended.
+   */
+  async touchSession(digest: string, now: number, notBefore: number): Promise<void> {
+    const update = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { id: sessionItemId(digest) },
+      UpdateExpression: 'SET last_used_at = :now',
+      ConditionExpression: 'attribute_exists(id) AND last_used_at < :notBefore',
+      ExpressionAttributeValues: { ':now': now, ':notBefore': notBefore },
+    });
+    try {
+      await storeCall(this.client.send(update));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /**
@@ -225,8 +231,8 @@ export class DB {
       }
     }
     if (Object.keys(changes).length === 0) return;
-    if (changes.email !== undefined) {
-      await this.changeEmail(userId, changes, expected);
+    if (Object.keys(changes).some((name) => KEYED.has(name as UserAttribute))) {
+      await this.rewriteUser(userId, () => ({ changes }), expected);
       return;
     }
     const update = new UpdateCommand({
@@ -242,6 +248,46 @@ export class DB {
       // The item comes back marshalled ({ email: { S: … } }): its presence is what tells.
       if (error.Item?.email === undefined) throw new NoResultFound(`no user with id ${userId}`);
       throw new ConflictError('the user changed since it was read');
+    }
+  }
+
+  /**
+   * Changes a user together with the items keyed by its values (email guard, reset and session
+   * items) in one transaction, conditional on the revision it read: `rewriteOf` computes the
+   * changes from the user as stored, and runs again on a fresh read when another rewrite came
+   * first. `user` is the first read (or its id, to read it now). With `expected`, only while the
+   * user has those values, else ConflictError. DuplicateEmailError when a new email is taken.
+   * `rewriteOf` returns null when the user as stored needs no change: nothing is written.
+   */
+  async rewriteUser(
+    user: User | string,
+    rewriteOf: (current: User) => Rewrite | null,
+    expected: UserFilters = {},
+  ): Promise<void> {
+    let current = typeof user === 'string' ? await this.currentUser(user) : user;
+    for (let attempt = 1; ; attempt++) {
+      if (!matches(current, expected)) throw new ConflictError('the user changed since it was read');
+      const rewrite = rewriteOf(current);
+      if (rewrite === null) return;
+      const { changes, started } = rewrite;
+      const keyed = keyedItemWrites(this.tableName, current, { ...current, ...changes }, started);
+      const write = new TransactWriteCommand({
+        TransactItems: [this.revisedUpdate(current, changes, expected), ...keyed.items],
+      });
+      try {
+        await transact(this.client, write);
+        return;
+      } catch (error) {
+        if (keyed.guardAt !== undefined && conditionFailedAt(error, keyed.guardAt + 1)) {
+          throw new DuplicateEmailError('email already registered');
+        }
+        if (!conditionFailedAt(error, 0)) throw error;
+        if (attempt >= REWRITE_ATTEMPTS) {
+          throw new StoreUnavailable(`user changed ${attempt} times while it was written`);
+        }
+        await jitter();
+        current = await this.currentUser(current.id);
+      }
     }
   }
 
@@ -270,57 +316,65 @@ export class DB {
     }
   }
 
-  /** Sends a transaction, again after a short random pause when it lost a conflict. */
-  private async transact(write: TransactWriteCommand) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.client.send(write);
-      } catch (error) {
-        if (attempt >= TRANSACTION_ATTEMPTS || !isCancelledFor(error, CONFLICT)) throw error;
-        // Jittered, so that the transactions that collided do not collide again in step.
-        await sleep(10 + Math.random() * 40);
-      }
-    }
+  /** The user update of a rewrite: its changes and the next revision, if the read one holds. */
+  private revisedUpdate(current: User, changes: UserChanges, expected: UserFilters): TransactItem {
+    // Users written before revisions existed have none: their first rewrite expects it absent.
+    const revision: Values = { revision: current.revision === 0 ? null : current.revision };
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { id: current.id },
+        ...updateExpression(
+          { ...changes, revision: current.revision + 1 },
+          { ...expected, ...revision },
+        ),
+      },
+    };
   }
 
   private async candidateIds(filters: UserFilters): Promise<string[]> {
     const lookup = LOOKUP_ORDER.find((name) => Object.hasOwn(filters, name));
     if (lookup === undefined) {
       throw new InvalidRequestError(
-        'findUserBy needs id, email, session_id or reset_token: the table is never scanned',
+        'findUserBy needs id, email or reset_token: the table is never scanned',
       );
     }
     const value = filters[lookup];
     // A missing key matches nobody: users without a reset token are not found by "no token".
     if (!isNonEmptyString(value)) return [];
-    if (!isIndexedAttribute(lookup)) return [value];
-    const ids = await this.queryIndex(lookup, value);
-    if (ids.length === 0 && lookup === 'email') return this.idFromEmailGuard(value);
-    return ids;
+    if (lookup === 'id') return [value];
+    if (lookup === 'reset_token') return this.userIdIn(resetItemId(value));
+    // The email index lags behind writes on AWS, so a user registered a moment ago may be
+    // missing from it: the guard item, read consistently, is the source of truth for that case.
+    const ids = await this.queryEmailIndex(value);
+    return ids.length > 0 ? ids : this.userIdIn(emailGuardId(value));
   }
 
-  private async queryIndex(attribute: keyof typeof INDEX_BY_ATTRIBUTE, value: string) {
+  private async queryEmailIndex(email: string): Promise<string[]> {
     const { Items = [] } = await storeCall(
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: INDEX_BY_ATTRIBUTE[attribute],
+          IndexName: INDEX_BY_ATTRIBUTE.email,
           KeyConditionExpression: '#k = :v',
-          ExpressionAttributeNames: { '#k': attribute },
-          ExpressionAttributeValues: { ':v': value },
+          ExpressionAttributeNames: { '#k': 'email' },
+          ExpressionAttributeValues: { ':v': email },
         }),
       ),
     );
     return Items.map((item) => item.id as string);
   }
 
-  /**
-   * The email index lags behind writes on AWS, so a user registered a moment ago may be missing
-   * from it. The guard item, read consistently, is the source of truth for that case.
-   */
-  private async idFromEmailGuard(email: string): Promise<string[]> {
-    const guard = await this.getItem(emailGuardId(email));
-    return isNonEmptyString(guard?.user_id) ? [guard.user_id] : [];
+  /** The user a guard or reset item points to, read consistently. */
+  private async userIdIn(itemId: string): Promise<string[]> {
+    const item = await this.getItem(itemId);
+    return isNonEmptyString(item?.user_id) ? [item.user_id] : [];
+  }
+
+  private async currentUser(id: string): Promise<User> {
+    const user = await this.getUser(id);
+    if (user === null) throw new NoResultFound(`no user with id ${id}`);
+    return user;
   }
 
   private async getUser(id: string): Promise<User | null> {
@@ -334,55 +388,5 @@ export class DB {
       ),
     );
     return Item;
-  }
-
-  /** The email is moved together with its guard item, so uniqueness holds across the change. */
-  private async changeEmail(userId: string, changes: UserChanges, expected: UserFilters) {
-    const current = await this.getUser(userId);
-    if (current === null) throw new NoResultFound(`no user with id ${userId}`);
-    // The write below is conditional on the email just read, which would replace a condition
-    // the caller put on the email: that one is checked here instead.
-    if (expected.email !== undefined && expected.email !== current.email) {
-      throw new ConflictError('the user changed since it was read');
-    }
-    const newEmail = changes.email as string;
-    if (newEmail === current.email) {
-      const rest: UserChanges = { ...changes };
-      delete rest.email;
-      await this.updateUser(userId, rest, expected);
-      return;
-    }
-    const write = new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: { id: userId },
-            ...updateExpression(changes, { ...expected, email: current.email }),
-          },
-        },
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: { id: emailGuardId(current.email) },
-          },
-        },
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: { id: emailGuardId(newEmail), user_id: userId },
-            ConditionExpression: 'attribute_not_exists(id)',
-          },
-        },
-      ],
-    });
-    try {
-      await storeCall(this.transact(write));
-    } catch (error) {
-      if (conditionFailedAt(error, 2)) throw new DuplicateEmailError('email already registered');
-      if (conditionFailedAt(error, 0))
-        throw new ConflictError('the user changed since it was read');
-      throw error;
-    }
   }
 }

@@ -1,15 +1,21 @@
 /**
  * The users table's layout, in one place. serverless.yml declares the same table; a test checks
- * that the two agree.
+ * that the two agree. README.md, "Data model", shows it as a table.
  *
  * - User items: key `id` (a UUID) and the attributes of lib/store/user.ts.
- * - Email guard items: key `email#<normalised email>`, attribute `user_id`. Written in the same
- *   transaction as the user with `attribute_not_exists(id)`, they make an email unique even when
- *   two registrations race, which a GSI cannot (GSIs enforce nothing). They carry no `email`
- *   attribute, so they never appear in the email index.
- * - GSIs on `email`, `session_id` and `reset_token`, KEYS_ONLY: an index is only used to find the
- *   id, and the user is then read from the table with a consistent read, because GSIs are
- *   eventually consistent on AWS (a session destroyed a moment ago may still be in the index).
+ * - Items keyed by a value of a user, so that it is found with one consistent read: GSIs are
+ *   eventually consistent on AWS, and a login must work on the request right after it. Each is
+ *   written and deleted in the same transaction as the user attribute it mirrors.
+ *   - Email guard items, `email#<normalised email>`, with `user_id`. Their `attribute_not_exists`
+ *     put also makes an email unique when two registrations race, which a GSI cannot.
+ *   - Session items, `session#<digest of the session id>`: lib/store/session.ts.
+ *   - Reset items, `reset#<digest of the reset token>`, with `user_id`.
+ *   Session and reset items carry `ttl` (epoch seconds), so DynamoDB deletes them some time after
+ *   they expire; reads refuse them from the moment they expire.
+ * - GSIs on `email` (user items), `session_id` (session items) and `reset_token` (user items),
+ *   KEYS_ONLY. Login finds an email through its index first and falls back to the guard item on a
+ *   miss; a candidate from any index is confirmed by a consistent read of the user, since an index
+ *   may still hold a value the user no longer has.
  */
 export const INDEX_BY_ATTRIBUTE = {
   email: 'email-index',
@@ -23,6 +29,22 @@ export function isIndexedAttribute(name: string): name is IndexedAttribute {
   return Object.hasOwn(INDEX_BY_ATTRIBUTE, name);
 }
 
+/** The attribute DynamoDB's TTL reads (serverless.yml, TimeToLiveSpecification). */
+export const TTL_ATTRIBUTE = 'ttl';
+
 export function emailGuardId(normalisedEmail: string): string {
   return `email#${normalisedEmail}`;
+}
+
+export function sessionItemId(digest: string): string {
+  return `session#${digest}`;
+}
+
+export function resetItemId(digest: string): string {
+  return `reset#${digest}`;
+}
+
+/** TTL wants whole epoch seconds: the item goes some time after it has expired, never before. */
+export function ttlOf(expiresAtMs: number): number {
+  return Math.ceil(expiresAtMs / 1000);
 }
