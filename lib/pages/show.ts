@@ -17,6 +17,7 @@ import {
   problemPageHtml,
   profilePageHtml,
   type FormName,
+  type ProfileState,
 } from './views';
 
 /** What the address may fill in: the non-password fields (the reset link's email and token). */
@@ -34,11 +35,21 @@ function prefilled(
 
 type PagesApp = Platform & { sessions: Sessions };
 
-/** The profile, as GET /profile reads it: no live session leads to the login page. */
-async function profilePage(event: APIGatewayProxyEventV2, app: PagesApp): Promise<HttpResponse> {
+/**
+ * The profile, as GET /profile and GET /sessions read it: no live session leads to the login
+ * page. `status` and `state` are a profile button's outcome (lib/pages/submit.ts).
+ */
+export async function profilePage(
+  event: APIGatewayProxyEventV2,
+  app: PagesApp,
+  state: ProfileState = {},
+  status = 200,
+): Promise<HttpResponse> {
+  const sessionId = readCookie(event, SESSION_COOKIE);
   try {
-    const session = await app.sessions.current(readCookie(event, SESSION_COOKIE));
-    return htmlPage(200, profilePageHtml(publicProfile(session).email));
+    const session = await app.sessions.current(sessionId);
+    const sessions = await app.sessions.list(sessionId);
+    return htmlPage(status, profilePageHtml(publicProfile(session).email, sessions, state));
   } catch (error) {
     if (error instanceof SessionNotFound) return seeOther('/account/login?notice=login-needed');
     const answer = answerFor(error, event.requestContext.requestId, app.logger);
@@ -53,12 +64,12 @@ export function showPage(app: PagesApp): RequestHandler {
     const name = event.pathParameters?.page ?? '';
     const asset = ASSETS.get(name);
     if (asset !== undefined) return assetFile(asset.contentType, asset.body);
-    if (name === 'profile') return profilePage(event, app);
-    if (!isFormName(name)) return NOT_FOUND;
     const query = event.queryStringParameters ?? {};
     const notice = Object.hasOwn(NOTICES, query.notice ?? '')
       ? NOTICES[query.notice ?? '']
       : undefined;
+    if (name === 'profile') return profilePage(event, app, { notice });
+    if (!isFormName(name)) return NOT_FOUND;
     return htmlPage(200, formPageHtml(name, { notice, values: prefilled(name, query) }));
   };
 }

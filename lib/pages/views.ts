@@ -7,6 +7,7 @@ import {
   noticeHtml,
   type FieldSpec,
 } from './html';
+import type { SessionView } from '../auth/sessions';
 import type { Problem } from './sentences';
 
 /** The API route a form's data goes to, with JavaScript (app.js) or without (the pages Lambda). */
@@ -82,12 +83,26 @@ export type FormName = keyof typeof FORM_PAGES;
 /** The profile's log-out button: a form of its own, posted to /account/logout. */
 export const LOGOUT_API: ApiRoute = { method: 'DELETE', path: '/sessions' };
 
+/**
+ * The profile's buttons, each a form posted to /account/<name>. Only logout goes through app.js
+ * (data-api); the session buttons are plain forms, posted as they are with JavaScript on or off.
+ */
+const PROFILE_ACTIONS = ['logout', 'end-session', 'end-other-sessions'] as const;
+
+export type ProfileAction = (typeof PROFILE_ACTIONS)[number];
+
+export function isProfileAction(name: string): name is ProfileAction {
+  return (PROFILE_ACTIONS as readonly string[]).includes(name);
+}
+
 /** What `?notice=` may say on a page: fixed sentences, never text taken from the URL. */
 export const NOTICES: Record<string, string> = {
   registered: 'Your account is created. Log in with its email and password.',
   'logged-out': 'You are logged out.',
   'session-ended': 'Your session had already ended.',
   'login-needed': 'Log in to see your profile.',
+  'session-removed': 'That session is ended: its device is logged out.',
+  'other-sessions-ended': 'Your other sessions are ended: only this device stays logged in.',
   'mail-sent':
     'If an account uses this email, a mail with a reset code and a link is on its way to it.',
   'password-updated': 'Your password is changed. Log in with the new one.',
@@ -143,13 +158,68 @@ export function formPageHtml(name: FormName, state: FormState = {}): string {
   );
 }
 
-export function profilePageHtml(email: string): string {
+/** "2025-01-02 13:04 UTC": the same for every reader, whatever their time zone. */
+function readableTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A plain form of the profile (no data-api: app.js leaves it to the browser). */
+function plainFormHtml(action: ProfileAction, inner: string, button: string): string {
+  return `<form method="post" action="/account/${action}">${inner}${button}</form>`;
+}
+
+/** One session: its device, its last use, and the button that ends it (named by the device). */
+function sessionHtml(session: SessionView, index: number): string {
+  const id = `session-${index}`;
+  const here = session.current ? ' <strong>(this device)</strong>' : '';
+  const lastUsed = `<time datetime="${escapeHtml(session.last_used_at)}">${readableTime(session.last_used_at)}</time>`;
+  const hidden = `<input type="hidden" name="id" value="${escapeHtml(session.id)}">`;
+  const button = `<button type="submit" aria-describedby="${id}">${session.current ? 'End this session and log out' : 'End this session'}</button>`;
+  return `<li${session.current ? ' aria-current="true"' : ''}>
+<p id="${id}"><span class="device">${escapeHtml(session.user_agent)}</span>${here}<br>Last used ${lastUsed}</p>
+${plainFormHtml('end-session', hidden, button)}
+</li>`;
+}
+
+function sessionsHtml(sessions: readonly SessionView[]): string {
+  const others = sessions.some((s) => !s.current)
+    ? plainFormHtml('end-other-sessions', '', '<button type="submit">End all other sessions</button>')
+    : '';
+  return [
+    '<h2>Your sessions</h2>',
+    `<ul class="sessions">\n${sessions.map(sessionHtml).join('\n')}\n</ul>`,
+    others,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export interface ProfileState {
+  notice?: string | undefined;
+  /** What went wrong with one of its buttons (a session that had already ended ...). */
+  problem?: Problem | undefined;
+}
+
+export function profilePageHtml(
+  email: string,
+  sessions: readonly SessionView[],
+  state: ProfileState = {},
+): string {
+  const problem =
+    state.problem === undefined
+      ? ''
+      : `<p class="form-error" role="alert">${escapeHtml(state.problem.text)}</p>`;
   return documentOf(
     'Your profile',
     [
+      noticeHtml(state.notice),
+      problem,
       `<dl>\n<dt>Email</dt>\n<dd id="profile-email">${escapeHtml(email)}</dd>\n</dl>`,
+      sessionsHtml(sessions),
       formHtml('logout', 'logout', LOGOUT_API, formErrorHtml(undefined), 'Log out'),
-    ].join('\n'),
+    ]
+      .filter(Boolean)
+      .join('\n'),
   );
 }
 

@@ -1,4 +1,4 @@
-import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -6,11 +6,13 @@ import { route as logoutRoute } from '../../handlers/logout';
 import { route as profileRoute } from '../../handlers/profile';
 import { route as whoamiRoute } from '../../handlers/whoami';
 import { authorizerHandler } from '../../lib/http/authorizer';
+import { digestToken } from '../../lib/auth/tokens';
 import { StoreUnavailable } from '../../lib/store/errors';
 import { authorizerEvent, httpEvent, type EventOptions } from '../support/events';
 import { config, db, documentClient, handlerFor, testEnv } from '../support/app';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 import { behindAuthorizer } from '../support/authorizer';
+import { setSessionExpiry } from '../support/sessions';
 import { invoke } from '../support/invoke';
 
 /*
@@ -60,11 +62,11 @@ describe('the session authorizer', () => {
     // prepare: two users, each logged in
     const [alice, bob] = [await loggedIn(), await loggedIn()];
     for (const { user, email, sessionId } of [alice, bob]) {
-      const stored = await db.findUserBy({ id: user.id });
+      const stored = await db.findSession(digestToken(sessionId));
       const context = {
         userId: user.id,
         email,
-        sessionExpiresAt: new Date(stored.session_expires_at ?? 0).toISOString(),
+        sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
       };
       for (const options of presented(sessionId)) {
         // act + assess: each gets their own identity, whichever way it is presented
@@ -107,7 +109,7 @@ describe('the session authorizer', () => {
     for (const options of cases) await expectDenied(options);
   });
 
-  it('denies a session that ended: after logout, after a password reset, once expired, or with its user gone', async () => {
+  it('denies a session that ended: after logout, after a password reset, or once expired', async () => {
     const loggedOut = await loggedIn();
     const cookies = [`session_id=${loggedOut.sessionId}`];
     expect((await logout(httpEvent('DELETE', '/sessions', { cookies }))).statusCode).toBe(302);
@@ -116,14 +118,9 @@ describe('the session authorizer', () => {
     await auth.updatePassword(await auth.getResetPasswordToken(reset.email), strongPassword());
 
     const expired = await loggedIn();
-    await db.updateUser(expired.user.id, { session_expires_at: Date.now() - 1 });
+    await setSessionExpiry(expired.sessionId, Date.now() - 1);
 
-    const gone = await loggedIn();
-    await documentClient.send(
-      new DeleteCommand({ TableName: config.usersTable, Key: { id: gone.user.id } }),
-    );
-
-    for (const { sessionId } of [loggedOut, reset, expired, gone]) {
+    for (const { sessionId } of [loggedOut, reset, expired]) {
       for (const options of presented(sessionId)) await expectDenied(options);
     }
   });
@@ -131,7 +128,7 @@ describe('the session authorizer', () => {
   it('only reads: an expired session is refused and left for GET /profile to clear', async () => {
     // prepare
     const { user, sessionId } = await loggedIn();
-    await db.updateUser(user.id, { session_expires_at: Date.now() - 1 });
+    await setSessionExpiry(sessionId, Date.now() - 1);
     const before = await db.findUserBy({ id: user.id });
     // act
     await expectDenied({ cookies: [`session_id=${sessionId}`] });
@@ -139,7 +136,7 @@ describe('the session authorizer', () => {
     expect(await db.findUserBy({ id: user.id })).toEqual(before);
     const cookies = [`session_id=${sessionId}`];
     expect((await profile(httpEvent('GET', '/profile', { cookies }))).statusCode).toBe(403);
-    expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
+    expect((await db.findUserBy({ id: user.id })).sessions).toEqual({});
   });
 
   it('fails instead of denying when DynamoDB does: the caller is not logged out', async () => {
@@ -168,7 +165,7 @@ describe('GET /whoami', () => {
 
   it('behind the authorizer, answers who the caller is and when the session ends', async () => {
     const { user, email, sessionId } = await loggedIn();
-    const stored = await db.findUserBy({ id: user.id });
+    const stored = await db.findSession(digestToken(sessionId));
     for (const options of presented(sessionId)) {
       const answer = await invoke(route, httpEvent('GET', '/whoami', options));
       expect([answer.statusCode, answer.json]).toEqual([
@@ -176,7 +173,7 @@ describe('GET /whoami', () => {
         {
           userId: user.id,
           email,
-          sessionExpiresAt: new Date(stored.session_expires_at ?? 0).toISOString(),
+          sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
         },
       ]);
     }

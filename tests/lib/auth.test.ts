@@ -74,19 +74,21 @@ describe('sessions', () => {
     expect(sessionId).toEqual(expect.any(String));
     const user = await auth.getUserFromSessionId(sessionId);
     expect(user?.email).toBe(email);
-    expect(user?.session_id).toBe(digestToken(sessionId as string));
+    // Only the digest is stored, under which the user lists the session.
+    const digests = Object.values(user?.sessions ?? {}).map((ref) => ref.digest);
+    expect(digests).toEqual([digestToken(sessionId as string)]);
   });
 
   it('createSession returns null for an unknown email', async () => {
     expect(await auth.createSession(freshEmail())).toBeNull();
   });
 
-  it('a new session replaces the previous one', async () => {
+  it('a new session leaves the previous one alive: one per device', async () => {
     const email = freshEmail();
     await auth.registerUser(email, password);
     const first = await auth.createSession(email);
     const second = await auth.createSession(email);
-    expect(await auth.getUserFromSessionId(first)).toBeNull();
+    expect((await auth.getUserFromSessionId(first))?.email).toBe(email);
     expect((await auth.getUserFromSessionId(second))?.email).toBe(email);
   });
 
@@ -100,9 +102,12 @@ describe('sessions', () => {
     const email = freshEmail();
     const user = await auth.registerUser(email, password);
     const sessionId = await auth.createSession(email);
+    const other = await auth.createSession(email);
     await auth.destroySession(user.id);
+    // Called by itself, it ends every session of the user, as Flask's ends its one.
     expect(await auth.getUserFromSessionId(sessionId)).toBeNull();
-    expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
+    expect(await auth.getUserFromSessionId(other)).toBeNull();
+    expect((await db.findUserBy({ id: user.id })).sessions).toEqual({});
   });
 
   it('destroySession after getUserFromSessionId leaves a newer login alone, as logout does', async () => {

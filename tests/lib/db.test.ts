@@ -9,7 +9,7 @@ import {
   ValueError,
 } from '../../lib/store/errors';
 import { config, db, documentClient } from '../support/app';
-import { emailGuardId } from '../../lib/store/table';
+import { emailGuardId, resetItemId } from '../../lib/store/table';
 import { freshEmail } from '../support/auth';
 
 async function emailIndexIds(email: string): Promise<string[]> {
@@ -22,6 +22,13 @@ async function emailIndexIds(email: string): Promise<string[]> {
     }),
   );
   return Items.map((item) => item.id as string);
+}
+
+async function rawItem(id: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: config.usersTable, Key: { id }, ConsistentRead: true }),
+  );
+  return Item;
 }
 
 async function guardOwner(email: string): Promise<unknown> {
@@ -42,12 +49,12 @@ describe('DB.addUser', () => {
       id: user.id,
       email,
       hashed_password: 'hash',
-      session_id: null,
       reset_token: null,
-      session_expires_at: null,
       reset_expires_at: null,
       failed_logins: 0,
       locked_until: null,
+      sessions: {},
+      revision: 0,
     });
     expect(await db.findUserBy({ id: user.id })).toEqual(user);
   });
@@ -79,16 +86,26 @@ describe('DB.addUser', () => {
 });
 
 describe('DB.findUserBy', () => {
-  it('finds by email, session_id and reset_token through their GSIs, and by several filters', async () => {
+  it('finds by email and reset_token, and by several filters', async () => {
     // prepare
     const user = await db.addUser(freshEmail(), 'hash');
-    await db.updateUser(user.id, { session_id: 'session-digest', reset_token: 'reset-digest' });
+    await db.updateUser(user.id, { reset_token: 'reset-digest', reset_expires_at: 1 });
     // act
-    const bySession = await db.findUserBy({ session_id: 'session-digest' });
     const byToken = await db.findUserBy({ reset_token: 'reset-digest' });
     const byBoth = await db.findUserBy({ email: user.email, hashed_password: 'hash' });
     // assess
-    expect([bySession.id, byToken.id, byBoth.id]).toEqual([user.id, user.id, user.id]);
+    expect([byToken.id, byBoth.id]).toEqual([user.id, user.id]);
+  });
+
+  it('finds a reset token by its own item, which follows the token and goes with it', async () => {
+    const user = await db.addUser(freshEmail(), 'hash');
+    await db.updateUser(user.id, { reset_token: 'first', reset_expires_at: 1 });
+    await db.updateUser(user.id, { reset_token: 'second', reset_expires_at: 2 });
+    await expect(db.findUserBy({ reset_token: 'first' })).rejects.toBeInstanceOf(NoResultFound);
+    expect(await rawItem(resetItemId('first'))).toBeUndefined();
+    expect(await rawItem(resetItemId('second'))).toMatchObject({ user_id: user.id, ttl: 1 });
+    await db.updateUser(user.id, { reset_token: null, reset_expires_at: null });
+    expect(await rawItem(resetItemId('second'))).toBeUndefined();
   });
 
   it('throws NoResultFound when no user matches every filter', async () => {
@@ -104,7 +121,6 @@ describe('DB.findUserBy', () => {
     await db.addUser(freshEmail(), 'hash'); // has no reset token
     for (const missing of [null, '', undefined]) {
       await expect(db.findUserBy({ reset_token: missing })).rejects.toBeInstanceOf(NoResultFound);
-      await expect(db.findUserBy({ session_id: missing })).rejects.toBeInstanceOf(NoResultFound);
     }
   });
 
@@ -125,25 +141,24 @@ describe('DB.findUserBy', () => {
     await expect(db.findUserBy({ id: emailGuardId(email) })).rejects.toBeInstanceOf(NoResultFound);
   });
 
-  it('confirms a GSI hit with a consistent read: a removed session is not found', async () => {
+  it('does not return a session or reset item as a user', async () => {
     const user = await db.addUser(freshEmail(), 'hash');
-    await db.updateUser(user.id, { session_id: 'live' });
-    await db.updateUser(user.id, { session_id: null });
-    await expect(db.findUserBy({ session_id: 'live' })).rejects.toBeInstanceOf(NoResultFound);
+    await db.updateUser(user.id, { reset_token: 'r', reset_expires_at: 1 });
+    await expect(db.findUserBy({ id: resetItemId('r') })).rejects.toBeInstanceOf(NoResultFound);
   });
 });
 
 describe('DB.updateUser', () => {
   it('sets attributes, and removes them with null', async () => {
     const user = await db.addUser(freshEmail(), 'hash');
-    await db.updateUser(user.id, { hashed_password: 'new', session_id: 's', failed_logins: 2 });
+    await db.updateUser(user.id, { hashed_password: 'new', locked_until: 5, failed_logins: 2 });
     expect(await db.findUserBy({ id: user.id })).toMatchObject({
       hashed_password: 'new',
-      session_id: 's',
+      locked_until: 5,
       failed_logins: 2,
     });
-    await db.updateUser(user.id, { session_id: null });
-    expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
+    await db.updateUser(user.id, { locked_until: null });
+    expect((await db.findUserBy({ id: user.id })).locked_until).toBeNull();
   });
 
   it('throws ValueError for an unknown attribute, the id, or removing a required one', async () => {
@@ -152,6 +167,11 @@ describe('DB.updateUser', () => {
       ValueError,
     );
     await expect(db.updateUser(user.id, { id: 'x' } as never)).rejects.toBeInstanceOf(ValueError);
+    // Sessions change through the session rules only, which write their items with them.
+    await expect(db.updateUser(user.id, { sessions: {} })).rejects.toBeInstanceOf(ValueError);
+    await expect(db.updateUser(user.id, { revision: 3 } as never)).rejects.toBeInstanceOf(
+      ValueError,
+    );
     await expect(db.updateUser(user.id, { hashed_password: null } as never)).rejects.toBeInstanceOf(
       ValueError,
     );
@@ -161,7 +181,8 @@ describe('DB.updateUser', () => {
 
   it('throws NoResultFound for an unknown user and creates nothing', async () => {
     const id = randomUUID();
-    await expect(db.updateUser(id, { session_id: 's' })).rejects.toBeInstanceOf(NoResultFound);
+    await expect(db.updateUser(id, { locked_until: 1 })).rejects.toBeInstanceOf(NoResultFound);
+    await expect(db.updateUser(id, { reset_token: 'r' })).rejects.toBeInstanceOf(NoResultFound);
     await expect(db.findUserBy({ id })).rejects.toBeInstanceOf(NoResultFound);
   });
 

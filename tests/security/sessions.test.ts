@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { route as loginRoute } from '../../handlers/login';
 import { route as profileRoute } from '../../handlers/profile';
+import { digestToken } from '../../lib/auth/tokens';
 import { config, handlerFor } from '../support/app';
+import { setSessionExpiry } from '../support/sessions';
 import { sessionCookie } from '../../lib/http/cookies';
 import { db } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
@@ -35,7 +37,8 @@ describe('session lifetime', () => {
       expect((await auth.getUserFromSessionId(session.sessionId))?.email).toBe(email);
       clock.advanceSeconds(20 * 60);
     }
-    expect((await db.findUserBy({ email })).session_expires_at).toBe(clock.epochMs);
+    const [ref] = Object.values((await db.findUserBy({ email })).sessions);
+    expect(ref?.expires_at).toBe(clock.epochMs);
     expect(await auth.getUserFromSessionId(session.sessionId)).toBeNull();
   });
 
@@ -46,9 +49,8 @@ describe('session lifetime', () => {
     const session = await auth.logins.logIn(email, password);
     clock.advanceSeconds(61);
     expect(await auth.getUserFromSessionId(session.sessionId)).toBeNull();
-    const stored = await db.findUserBy({ email });
-    expect(stored.session_id).toBeNull();
-    expect(stored.session_expires_at).toBeNull();
+    expect((await db.findUserBy({ email })).sessions).toEqual({});
+    expect(await db.findSession(digestToken(session.sessionId))).toBeNull();
     clock.epochMs -= 3600_000;
     expect(await auth.getUserFromSessionId(session.sessionId)).toBeNull();
   });
@@ -62,13 +64,15 @@ describe('session lifetime', () => {
     expect((await profile(httpEvent('GET', '/profile', { cookies: [cookie] }))).statusCode).toBe(
       200,
     );
-    await db.updateUser(user.id, { session_expires_at: Date.now() - 1 });
+    const sessionId = cookie.slice('session_id='.length);
+    await setSessionExpiry(sessionId, Date.now() - 1);
     // act
     const response = await profile(httpEvent('GET', '/profile', { cookies: [cookie] }));
     // assess
     expect(response.statusCode).toBe(403);
     expect(bodyOf(response)).toEqual({ message: 'no live session' });
-    expect((await db.findUserBy({ id: user.id })).session_id).toBeNull();
+    expect(await db.findSession(digestToken(sessionId))).toBeNull();
+    expect((await db.findUserBy({ id: user.id })).sessions).toEqual({});
   });
 });
 
