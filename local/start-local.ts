@@ -7,7 +7,9 @@
  *   npm start                  in-memory data, gone when it stops
  *   npm start -- --persist     data kept in .dynamodb/ (or $DYNAMODB_DATA_DIR) across restarts
  *
- * Ports: HTTP_PORT (3000), LAMBDA_PORT (3002), DYNAMODB_PORT (8000).
+ * Ports: HTTP_PORT (3000), LAMBDA_PORT (3002), DYNAMODB_PORT (8000). DYNAMODB_ENDPOINT, when set,
+ * is where the functions send their DynamoDB requests instead: a proxy in front of this DynamoDB
+ * Local, which still gets the table.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const dynamodb = await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dataDir });
   const where = dataDir === undefined ? 'in memory' : `data in ${dataDir}`;
-  console.log(`DynamoDB Local on ${dynamodb.endpoint} (${where})`);
+  const endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
+  const via = endpoint ? `, the functions through ${endpoint}` : '';
+  console.log(`DynamoDB Local on ${dynamodb.endpoint} (${where}${via})`);
 
   // The framework is run directly, not through npx: a killed npx parent would orphan it.
   const offline = spawn(
@@ -67,6 +71,8 @@ async function main(): Promise<void> {
         HTTP_PORT: String(ports.HTTP_PORT),
         LAMBDA_PORT: String(ports.LAMBDA_PORT),
         DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+        // Set but empty, it would leave the functions without an endpoint: AWS itself.
+        DYNAMODB_ENDPOINT: endpoint || undefined,
         ESBUILD_WORK_FOLDER: buildFolder,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',

@@ -26,10 +26,15 @@ export function unmatchedAnswer(
   settings: CorsSettings,
 ): HttpResponse {
   const path = event.requestContext.http.path;
-  const methods = routeKeys
-    .map((key) => key.split(' '))
-    .filter(([, routePath = '']) => matches(routePath, path))
-    .map(([method = '']) => method);
+  // A path can match several routes with one method (`/sessions/others` and `/sessions/{id}`).
+  const methods = [
+    ...new Set(
+      routeKeys
+        .map((key) => key.split(' '))
+        .filter(([, routePath = '']) => matches(routePath, path))
+        .map(([method = '']) => method),
+    ),
+  ];
   if (methods.length === 0) {
     return errorJson({ status: 404, code: 'not_found', message: 'no such route' });
   }

@@ -37,6 +37,14 @@ export function conditionFailedAt(error: unknown, index: number): boolean {
 }
 
 /**
+ * Whether a transaction lost to another writer of the same user: its user update's condition
+ * failed (the revision moved), or DynamoDB cancelled it for a concurrent transaction on the item.
+ */
+export function lostRace(error: unknown): boolean {
+  return conditionFailedAt(error, 0) || isCancelledFor(error, CONFLICT);
+}
+
+/**
  * Sends a transaction, again after a short random pause when it lost a conflict; then as
  * `storeCall`: a failed condition is the caller's to interpret.
  */
@@ -54,7 +62,10 @@ export function transact(client: DynamoDBDocumentClient, write: TransactWriteCom
   return storeCall(send());
 }
 
-/** A short random pause, so that writers that collided do not collide again in step. */
-export function jitter(): Promise<void> {
-  return sleep(10 + Math.random() * 40);
+/**
+ * A short random pause, so that writers that collided do not collide again in step; longer after
+ * each of `attempt` collisions, up to 200 ms.
+ */
+export function jitter(attempt = 1): Promise<void> {
+  return sleep(Math.min(10 * attempt, 200) + Math.random() * 40);
 }

@@ -133,6 +133,37 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect((await call('GET /profile')).statusCode).toBe(403);
   });
 
+  it('GET /sessions lists, DELETE /sessions/{id} and /sessions/others end, each needs a session', async () => {
+    const user = await registered();
+    const phone = await call('POST /sessions', {
+      form: user,
+      headers: { 'user-agent': 'python-requests/2.32.3' },
+    });
+    const laptop = await call('POST /sessions', { form: user });
+    const cookiesOf = (response: HttpResponse) => [`session_id=${sessionCookieOf(response) ?? ''}`];
+    const bearer = { headers: { authorization: `Bearer ${sessionCookieOf(phone) ?? ''}` } };
+    const listed = await call('GET /sessions', bearer);
+    expect(listed.statusCode).toBe(200);
+    const { sessions } = JSON.parse(listed.body ?? '') as { sessions: { id: string; current: boolean }[] };
+    expect(sessions).toHaveLength(2);
+    const other = sessions.find((s) => !s.current)?.id ?? '';
+    const end = (id: string, options: EventOptions) =>
+      call('DELETE /sessions/{id}', { ...options, pathParameters: { id } });
+    expect((await end('AAAAAAAAAAAAAAAAAAAAAA', bearer)).statusCode).toBe(404);
+    expect((await end(other, bearer)).statusCode).toBe(200);
+    const third = await call('POST /sessions', { form: user });
+    const others = await call('DELETE /sessions/others', { cookies: cookiesOf(third) });
+    expect(JSON.parse(others.body ?? '')).toEqual({ message: 'other sessions ended', ended: 1 });
+    const mine = JSON.parse((await call('GET /sessions', { cookies: cookiesOf(third) })).body ?? '') as {
+      sessions: { id: string }[];
+    };
+    const own = await end(mine.sessions[0]?.id ?? '', { cookies: cookiesOf(third) });
+    expect(own.cookies?.[0]).toMatch(/Max-Age=0/u);
+    expect((await call('GET /sessions', { cookies: cookiesOf(laptop) })).statusCode).toBe(403);
+    expect((await call('DELETE /sessions/others')).statusCode).toBe(403);
+    expect((await end(other, {})).statusCode).toBe(403);
+  });
+
   it('GET /whoami says who the caller is for a live cookie or Bearer session, else 403', async () => {
     const { cookies, email } = await loggedIn();
     const sessionId = cookies[0]?.slice('session_id='.length) ?? '';
@@ -228,6 +259,19 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
         const response = await call(route, completeBody());
         expect(response.statusCode).toBe(500);
         expect(response.body).not.toContain('Requested resource');
+      },
+    );
+
+    it.each(['GET /sessions', 'DELETE /sessions/{id}', 'DELETE /sessions/others'])(
+      '%s answers 503 when throttled and 500 when refused',
+      async (route) => {
+        const reject = (name: string) =>
+          dynamodb.onAnyCommand().rejects(Object.assign(new Error(name), { name, $fault: 'client' }));
+        reject('ProvisionedThroughputExceededException');
+        expect((await call(route, completeBody())).statusCode).toBe(503);
+        dynamodb.reset();
+        reject('ResourceNotFoundException');
+        expect((await call(route, completeBody())).statusCode).toBe(500);
       },
     );
 

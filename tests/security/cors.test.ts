@@ -108,13 +108,13 @@ describe('CORS, in process', () => {
     expect(allowed.body).toBeUndefined();
     expect(corsHeaders(allowed.headers)).toEqual({
       ...credentialed(APP),
-      'access-control-allow-methods': 'POST, DELETE',
+      'access-control-allow-methods': 'POST, DELETE, GET',
       'access-control-allow-headers': 'Content-Type',
       'access-control-max-age': '600',
     });
     // A method the path does not have, or a foreign origin: an ordinary OPTIONS, so a 405.
     const wrongMethod = await unmatched(preflight('/sessions', APP, 'PUT'));
-    expect([wrongMethod.statusCode, wrongMethod.headers?.Allow]).toEqual([405, 'POST, DELETE']);
+    expect([wrongMethod.statusCode, wrongMethod.headers?.Allow]).toEqual([405, 'POST, DELETE, GET']);
     const foreign = await unmatched(preflight('/sessions', FOREIGN, 'POST'));
     expect(foreign.statusCode).toBe(405);
     expect(corsHeaders(foreign.headers)).toEqual({});

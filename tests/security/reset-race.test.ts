@@ -15,7 +15,6 @@ import { authWith, freshEmail, strongPassword } from '../support/auth';
 type Write = 'count' | 'session' | 'clear' | 'lock';
 
 function writeOf(changes: UserChanges): Write | undefined {
-  if ('session_id' in changes) return 'session';
   if ('failed_logins' in changes) return 'clear';
   if ('locked_until' in changes) return 'lock';
   return undefined;
@@ -40,6 +39,12 @@ class ResetBefore extends DB {
   override async updateUser(userId: string, changes: UserChanges, expected?: UserFilters) {
     await this.resetBefore(writeOf(changes));
     return super.updateUser(userId, changes, expected);
+  }
+
+  // A login writes its session by a rewrite of the user, with the session's item.
+  override async rewriteUser(...args: Parameters<DB['rewriteUser']>) {
+    await this.resetBefore('session');
+    return super.rewriteUser(...args);
   }
 
   private async resetBefore(write: Write | undefined): Promise<void> {
@@ -79,7 +84,7 @@ describe('a login racing a password reset, in process', () => {
       const { auth, email, oldPassword, newPassword, logins } = await racedAccount(write);
       await expect(logins.logIn(email, oldPassword)).rejects.toBeInstanceOf(InvalidCredentials);
       const user = await db.findUserBy({ email });
-      expect(user).toMatchObject({ session_id: null, failed_logins: 0, locked_until: null });
+      expect(user).toMatchObject({ sessions: {}, failed_logins: 0, locked_until: null });
       expect(await auth.validLogin(email, newPassword)).toBe(true);
     },
   );
@@ -102,14 +107,14 @@ describe("the seed facade's login (validLogin, then createSession) racing a rese
     const { auth, email, oldPassword, newPassword, facade } = await racedAccount('session');
     expect(await facade.validLogin(email, oldPassword)).toBe(true);
     await expect(facade.createSession(email)).rejects.toBeInstanceOf(InvalidCredentials);
-    expect(await db.findUserBy({ email })).toMatchObject({ session_id: null, failed_logins: 0 });
+    expect(await db.findUserBy({ email })).toMatchObject({ sessions: {}, failed_logins: 0 });
     expect(await auth.validLogin(email, newPassword)).toBe(true);
   });
 
   it('with the old password, the reset landing before the count: false and no session', async () => {
     const { email, oldPassword, facade } = await racedAccount('count');
     expect(await facade.validLogin(email, oldPassword)).toBe(false);
-    expect(await db.findUserBy({ email })).toMatchObject({ session_id: null, failed_logins: 0 });
+    expect(await db.findUserBy({ email })).toMatchObject({ sessions: {}, failed_logins: 0 });
   });
 
   it('the reset and a failure against the new password landing before the clear: both kept', async () => {
@@ -122,7 +127,7 @@ describe("the seed facade's login (validLogin, then createSession) racing a rese
     const valid = await facade.validLogin(email, oldPassword);
     // assess: the old password is stale, and the count of the new one's failures is not wiped
     expect(valid).toBe(false);
-    expect(await db.findUserBy({ email })).toMatchObject({ session_id: null, failed_logins: 1 });
+    expect(await db.findUserBy({ email })).toMatchObject({ sessions: {}, failed_logins: 1 });
   });
 
   it('in parallel, over 16 rounds: no session made with the old password outlives the reset', async () => {

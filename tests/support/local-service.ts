@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../local/dynamodb-local';
+import { startLaggingDynamoDb, type LaggingDynamoDb } from './lagging-dynamodb';
 
 export interface LocalService {
   baseUrl: string;
   dynamodbPort: number;
+  /** With `lagMs`: the proxy the functions reach DynamoDB Local through, and its request counts. */
+  dynamodbProxy?: LaggingDynamoDb;
   /** Everything the service printed so far (logs, metrics, serverless-offline's own lines). */
   output(): string;
   stop(): Promise<void>;
@@ -36,16 +39,37 @@ export async function waitUntilReady(
   throw new Error(`${name} did not answer within 90 s:\n${output()}`);
 }
 
+export interface LocalServiceOptions {
+  /**
+   * Puts the functions' DynamoDB behind a proxy whose indexes lag this many ms, as AWS's do
+   * (tests/support/lagging-dynamodb.ts): `npm start` still runs DynamoDB Local, and the functions
+   * reach it through the proxy (DYNAMODB_ENDPOINT).
+   */
+  lagMs?: number;
+}
+
 /**
  * Runs the README's start command (local/start-local.ts) on free ports, as a newcomer would,
  * and waits until GET / answers. `env` is added to its environment.
  */
-export async function startLocalService(env: Record<string, string> = {}): Promise<LocalService> {
+export async function startLocalService(
+  env: Record<string, string> = {},
+  options: LocalServiceOptions = {},
+): Promise<LocalService> {
   const [httpPort, lambdaPort, dynamodbPort] = [
     await freePort(),
     await freePort(),
     await freePort(),
   ];
+  // Started first: it connects to DynamoDB Local only when a request comes, by then started by
+  // npm start on dynamodbPort.
+  const dynamodbProxy =
+    options.lagMs === undefined
+      ? undefined
+      : await startLaggingDynamoDb({
+          target: `http://127.0.0.1:${dynamodbPort}`,
+          lagMs: options.lagMs,
+        });
   const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['local/start-local.ts'], {
     cwd: root,
     env: {
@@ -53,6 +77,8 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(lambdaPort),
       DYNAMODB_PORT: String(dynamodbPort),
+      // Never one from the shell: the tests' service uses its own DynamoDB Local.
+      DYNAMODB_ENDPOINT: dynamodbProxy?.endpoint,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,10 +88,12 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
   child.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   const baseUrl = `http://localhost:${httpPort}`;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+    await dynamodbProxy?.stop();
   };
   try {
     await waitUntilReady(baseUrl, child, () => printed);
@@ -73,5 +101,5 @@ export async function startLocalService(env: Record<string, string> = {}): Promi
     await stop();
     throw error;
   }
-  return { baseUrl, dynamodbPort, output: () => printed, stop };
+  return { baseUrl, dynamodbPort, dynamodbProxy, output: () => printed, stop };
 }
