@@ -138,12 +138,23 @@ const ENTRIES = [
   },
   // The hosted pages: GET serves the pages and their two files, reading the session for the
   // profile; POST takes their forms posted without JavaScript, each by its API route's rules.
-  { key: 'GET /account/{page}', fn: 'pages', module: 'pages', access: SESSIONS, api: false },
+  // The profile page lists the user's sessions, as GET /sessions does.
+  {
+    key: 'GET /account/{page}',
+    fn: 'pages',
+    module: 'pages',
+    access: { table: [...(SESSIONS.table ?? []), 'BatchGetItem'] },
+    api: false,
+  },
   {
     key: 'POST /account/{page}',
     fn: 'pageForms',
     module: 'page-forms',
-    access: { ...CREDENTIALS, mail: true },
+    access: {
+      table: [...(CREDENTIALS.table ?? []), 'BatchGetItem'],
+      indexes: ['email'],
+      mail: true,
+    },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
     api: false,

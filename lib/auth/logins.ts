@@ -77,7 +77,11 @@ export class Logins {
    * Conditional on the hash that was checked: a reset that committed meanwhile is neither undone
    * by the changes nor outlived by this session (the credentials are stale: InvalidCredentials).
    */
-  async startSession(checked: User, userAgent?: string, changes: UserChanges = {}): Promise<string> {
+  async startSession(
+    checked: User,
+    userAgent?: string,
+    changes: UserChanges = {},
+  ): Promise<string> {
     const started = this.sessions.start(checked, userAgent, changes, {
       hashed_password: checked.hashed_password,
     });

@@ -91,7 +91,13 @@ export class Sessions {
         changes: {
           ...(hasFailures(current) && FAILURES_CLEARED),
           ...changes,
-          sessions: withSession(current.sessions, handle, ref, this.settings.maxSessionsPerUser, now),
+          sessions: withSession(
+            current.sessions,
+            handle,
+            ref,
+            this.settings.maxSessionsPerUser,
+            now,
+          ),
         },
         started,
       }),

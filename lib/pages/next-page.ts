@@ -9,14 +9,37 @@ export type Outcome =
   { ok: true; answer: Record<string, unknown> } | { ok: false; code: string | null };
 
 /**
- * The next page, or null to stay and show the problem. `form` is the page the form is on
- * (`logout` for the profile's button).
+ * The profile's buttons, each a form posted to /account/<name>. Only logout goes through app.js
+ * (its form has data-api); the session buttons are plain forms, posted as they are with
+ * JavaScript on or off.
  */
-export function nextPage(form: string, outcome: Outcome): string | null {
-  if (form === 'logout') {
-    if (outcome.ok) return '/account/login?notice=logged-out';
+const PROFILE_ACTIONS = ['logout', 'end-session', 'end-other-sessions'] as const;
+
+export type ProfileAction = (typeof PROFILE_ACTIONS)[number];
+
+export function isProfileAction(name: string): name is ProfileAction {
+  return (PROFILE_ACTIONS as readonly string[]).includes(name);
+}
+
+/** After a profile button: the login page once this device's session is gone, else the profile. */
+function afterProfileButton(form: string, outcome: Outcome): string | null {
+  if (!outcome.ok) {
     return outcome.code === 'no_live_session' ? '/account/login?notice=session-ended' : null;
   }
+  if (form === 'end-other-sessions') return '/account/profile?notice=other-sessions-ended';
+  // Ending one's own session by its button is a logout.
+  if (form === 'end-session' && outcome.answer.current !== true) {
+    return '/account/profile?notice=session-removed';
+  }
+  return '/account/login?notice=logged-out';
+}
+
+/**
+ * The next page, or null to stay and show the problem. `form` is the page the form is on, or the
+ * profile's button (`logout`, `end-session`, `end-other-sessions`).
+ */
+export function nextPage(form: string, outcome: Outcome): string | null {
+  if (isProfileAction(form)) return afterProfileButton(form, outcome);
   if (!outcome.ok) return null;
   const { answer } = outcome;
   switch (form) {

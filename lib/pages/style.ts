@@ -54,6 +54,12 @@ a { color: var(--accent); }
 .form-error:not(:empty) { margin: 0 0 1rem; }
 .notice { color: var(--ok); font-weight: 600; }
 dd { margin: 0 0 1.5rem; font-size: 1.1rem; }
+h2 { font-size: 1.15rem; margin: 0 0 0.75rem; }
+.sessions { list-style: none; padding: 0; margin: 0 0 1rem; }
+.sessions li { margin: 0 0 1rem; padding: 0 0 1rem; border-bottom: 1px solid #d5dbe3; }
+.sessions p { margin: 0 0 0.5rem; }
+.device { font-weight: 600; }
+form + form { margin-top: 1rem; }
 nav ul { list-style: none; padding: 0; margin: 1.5rem 0 0; }
 nav li { margin: 0.25rem 0; }
 `;

@@ -10,10 +10,11 @@ import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from 
 import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
 import { answerFor, type RequestHandler } from '../http/lambda';
-import { nextPage } from './next-page';
+import { isProfileAction, nextPage, type ProfileAction } from './next-page';
 import { htmlPage, NOT_FOUND, seeOther } from './respond';
 import { describeProblem } from './sentences';
-import { FORM_PAGES, formPageHtml, isFormName, problemPageHtml, type FormName } from './views';
+import { profilePage } from './profile';
+import { FORM_PAGES, formPageHtml, isFormName, type FormName } from './views';
 
 /**
  * What the forms run, together: the services of sign-up, login, logout and both reset routes,
@@ -37,10 +38,10 @@ interface Done {
   cookies?: string[];
 }
 
-/** Each form's service call, with the fields its API route reads (the four pages and logout). */
+/** Each form's service call, with the fields its API route reads (the four pages, the profile's). */
 function formActions(
   app: FormApp,
-): Record<FormName | 'logout', (e: APIGatewayProxyEventV2) => Promise<Done>> {
+): Record<FormName | ProfileAction, (e: APIGatewayProxyEventV2) => Promise<Done>> {
   const { config } = app;
   const read = <const Name extends string>(event: APIGatewayProxyEventV2, names: readonly Name[]) =>
     readFields(event, names, config.maxBodyBytes);
@@ -59,6 +60,18 @@ function formActions(
     logout: async (event) => {
       await app.sessions.logOut(readCookie(event, SESSION_COOKIE));
       return { answer: {}, cookies: [clearedSessionCookie(config)] };
+    },
+    'end-session': async (event) => {
+      const { id } = await read(event, ['id']);
+      const current = await app.sessions.endByHandle(readCookie(event, SESSION_COOKIE), id);
+      // Ending the session the form came with is a logout: its cookie goes too.
+      return current
+        ? { answer: { current }, cookies: [clearedSessionCookie(config)] }
+        : { answer: { current } };
+    },
+    'end-other-sessions': async (event) => {
+      await app.sessions.endOthers(readCookie(event, SESSION_COOKIE));
+      return { answer: {} };
     },
     'forgot-password': async (event) => {
       const { email } = await read(event, ['email']);
@@ -103,14 +116,14 @@ async function typedValues(
 /**
  * POST /account/{page}: a form posted without JavaScript. It runs the service its API route runs,
  * by the same rules; a success leads to the next page (303, with the cookies the route would
- * set), an error comes back as the same form with its sentence next to its field and the status
- * the API would answer.
+ * set), an error comes back as the same form with its sentence next to its field (a profile
+ * button's: the profile, the sentence above it) and the status the API would answer.
  */
 export function submitForm(app: FormApp): RequestHandler {
   const actions = formActions(app);
   return async (event) => {
     const name = event.pathParameters?.page ?? '';
-    if (name !== 'logout' && !isFormName(name)) return NOT_FOUND;
+    if (!isProfileAction(name) && !isFormName(name)) return NOT_FOUND;
     let done: Done;
     try {
       done = await actions[name](event);
@@ -118,19 +131,16 @@ export function submitForm(app: FormApp): RequestHandler {
       const answer = answerFor(error, event.requestContext.requestId, app.logger);
       const next = nextPage(name, { ok: false, code: answer.code });
       if (next !== null) return seeOther(next);
-      const fields = name === 'logout' ? [] : FORM_PAGES[name].fields.map((f) => f.name);
       const retryAfter = answer.headers?.['Retry-After'];
-      const problem = describeProblem(
-        { ...answer, retryAfterSeconds: Number(retryAfter) || null },
-        fields,
-      );
-      const html =
-        name === 'logout'
-          ? problemPageHtml('Your profile', problem.text)
-          : formPageHtml(name, {
-              values: await typedValues(event, name, app.config.maxBodyBytes),
-              problem,
-            });
+      const details = { ...answer, retryAfterSeconds: Number(retryAfter) || null };
+      if (isProfileAction(name)) {
+        return profilePage(event, app, { problem: describeProblem(details, []) }, answer.status);
+      }
+      const fields = FORM_PAGES[name].fields.map((f) => f.name);
+      const html = formPageHtml(name, {
+        values: await typedValues(event, name, app.config.maxBodyBytes),
+        problem: describeProblem(details, fields),
+      });
       return htmlPage(
         answer.status,
         html,

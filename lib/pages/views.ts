@@ -8,6 +8,7 @@ import {
   type FieldSpec,
 } from './html';
 import type { SessionView } from '../auth/sessions';
+import type { ProfileAction } from './next-page';
 import type { Problem } from './sentences';
 
 /** The API route a form's data goes to, with JavaScript (app.js) or without (the pages Lambda). */
@@ -83,18 +84,6 @@ export type FormName = keyof typeof FORM_PAGES;
 /** The profile's log-out button: a form of its own, posted to /account/logout. */
 export const LOGOUT_API: ApiRoute = { method: 'DELETE', path: '/sessions' };
 
-/**
- * The profile's buttons, each a form posted to /account/<name>. Only logout goes through app.js
- * (data-api); the session buttons are plain forms, posted as they are with JavaScript on or off.
- */
-const PROFILE_ACTIONS = ['logout', 'end-session', 'end-other-sessions'] as const;
-
-export type ProfileAction = (typeof PROFILE_ACTIONS)[number];
-
-export function isProfileAction(name: string): name is ProfileAction {
-  return (PROFILE_ACTIONS as readonly string[]).includes(name);
-}
-
 /** What `?notice=` may say on a page: fixed sentences, never text taken from the URL. */
 export const NOTICES: Record<string, string> = {
   registered: 'Your account is created. Log in with its email and password.',
@@ -168,22 +157,33 @@ function plainFormHtml(action: ProfileAction, inner: string, button: string): st
   return `<form method="post" action="/account/${action}">${inner}${button}</form>`;
 }
 
-/** One session: its device, its last use, and the button that ends it (named by the device). */
+/**
+ * One session: its device, its last use, and the button that ends it (this device's too: a
+ * logout). Each button says the same, so it is described by its session's line, which screen
+ * readers read with it.
+ */
 function sessionHtml(session: SessionView, index: number): string {
-  const id = `session-${index}`;
+  const line = `session-${index}`;
   const here = session.current ? ' <strong>(this device)</strong>' : '';
-  const lastUsed = `<time datetime="${escapeHtml(session.last_used_at)}">${readableTime(session.last_used_at)}</time>`;
-  const hidden = `<input type="hidden" name="id" value="${escapeHtml(session.id)}">`;
-  const button = `<button type="submit" aria-describedby="${id}">${session.current ? 'End this session and log out' : 'End this session'}</button>`;
-  return `<li${session.current ? ' aria-current="true"' : ''}>
-<p id="${id}"><span class="device">${escapeHtml(session.user_agent)}</span>${here}<br>Last used ${lastUsed}</p>
-${plainFormHtml('end-session', hidden, button)}
+  const { last_used_at: lastUsed } = session;
+  const time = `<time datetime="${escapeHtml(lastUsed)}">${readableTime(lastUsed)}</time>`;
+  return `<li>
+<p id="${line}"><span class="device">${escapeHtml(session.user_agent)}</span>${here}<br>Last used ${time}</p>
+${plainFormHtml(
+  'end-session',
+  `<input type="hidden" name="id" value="${escapeHtml(session.id)}">`,
+  `<button type="submit" aria-describedby="${line}">End this session</button>`,
+)}
 </li>`;
 }
 
 function sessionsHtml(sessions: readonly SessionView[]): string {
   const others = sessions.some((s) => !s.current)
-    ? plainFormHtml('end-other-sessions', '', '<button type="submit">End all other sessions</button>')
+    ? plainFormHtml(
+        'end-other-sessions',
+        '',
+        '<button type="submit">End all other sessions</button>',
+      )
     : '';
   return [
     '<h2>Your sessions</h2>',

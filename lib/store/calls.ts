@@ -22,10 +22,15 @@ export async function storeCall<T>(operation: Promise<T>): Promise<T> {
   try {
     return await operation;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw error;
-    if (isCancelledFor(error, CONDITION_FAILED)) throw error;
-    throw classifyAwsError(error, StoreUnavailable);
+    throw storeError(error);
   }
+}
+
+/** What `storeCall` throws for a DynamoDB error. */
+export function storeError(error: unknown): unknown {
+  if (error instanceof ConditionalCheckFailedException) return error;
+  if (isCancelledFor(error, CONDITION_FAILED)) return error;
+  return classifyAwsError(error, StoreUnavailable);
 }
 
 /** Whether a transaction was cancelled because the condition of its `index`th write failed. */

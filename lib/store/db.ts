@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { v4 as uuidv4 } from 'uuid';
-import { conditionFailedAt, jitter, lostRace, storeCall, transact } from './calls';
+import { conditionFailedAt, jitter, lostRace, storeCall, storeError, transact } from './calls';
 import {
   ConflictError,
   DuplicateEmailError,
@@ -267,7 +267,8 @@ export class DB {
   ): Promise<void> {
     let current = typeof user === 'string' ? await this.currentUser(user) : user;
     for (let attempt = 1; ; attempt++) {
-      if (!matches(current, expected)) throw new ConflictError('the user changed since it was read');
+      if (!matches(current, expected))
+        throw new ConflictError('the user changed since it was read');
       const rewrite = rewriteOf(current);
       if (rewrite === null) return;
       const { changes, started } = rewrite;
@@ -282,7 +283,7 @@ export class DB {
         if (keyed.guardAt !== undefined && conditionFailedAt(error, keyed.guardAt + 1)) {
           throw new DuplicateEmailError('email already registered');
         }
-        if (!lostRace(error)) return storeCall(Promise.reject(error));
+        if (!lostRace(error)) throw storeError(error);
         if (attempt >= REWRITE_ATTEMPTS) {
           throw new StoreUnavailable(`user changed ${attempt} times while it was written`);
         }

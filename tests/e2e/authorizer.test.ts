@@ -1,7 +1,10 @@
-import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestToken } from '../../lib/auth/tokens';
+import { sessionItemId } from '../../lib/store/table';
 import { freshEmail, strongPassword } from '../support/auth';
+import { AWS_LIKE_LAG_MS } from '../support/lagging-dynamodb';
 import { startLocalService, type LocalService } from '../support/local-service';
 import { localClient } from '../support/table';
 
@@ -23,7 +26,8 @@ describe('GET /whoami behind the session authorizer, through `npm start`', () =>
   let dynamodb: ReturnType<typeof localClient>;
 
   beforeAll(async () => {
-    service = await startLocalService();
+    // Its indexes lag as AWS's can: nothing this covers may depend on them having caught up.
+    service = await startLocalService({}, { lagMs: AWS_LIKE_LAG_MS });
     dynamodb = localClient(`http://localhost:${service.dynamodbPort}`);
   });
 
@@ -83,17 +87,18 @@ describe('GET /whoami behind the session authorizer, through `npm start`', () =>
       const userId = String(cookie.body.userId);
       const sessionExpiresAt = String(cookie.body.sessionExpiresAt);
       expect(cookie.body).toEqual({ userId, email, sessionExpiresAt });
+      const key = { id: { S: sessionItemId(digestToken(sessionId)) } };
       const { Item } = await dynamodb.send(
-        new GetItemCommand({ TableName: TABLE, Key: { id: { S: userId } }, ConsistentRead: true }),
+        new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }),
       );
-      expect(Item?.email?.S).toBe(email);
-      expect(Number(Item?.session_expires_at?.N)).toBe(Date.parse(sessionExpiresAt));
+      expect([Item?.user_id?.S, Item?.email?.S]).toEqual([userId, email]);
+      expect(Number(Item?.expires_at?.N)).toBe(Date.parse(sessionExpiresAt));
       ids.add(userId);
     }
     expect(ids.size).toBe(2);
   });
 
-  it('denies, never with a 5xx, after a logout, after a password reset, with an expired session or a deleted user', async () => {
+  it('denies, never with a 5xx, after a logout, after a password reset, or with an expired session', async () => {
     const loggedOut = await loggedIn();
     const logout = await send('/sessions', { method: 'DELETE', ...byCookie(loggedOut.sessionId) });
     expect(logout.status).toBe(302);
@@ -108,21 +113,16 @@ describe('GET /whoami behind the session authorizer, through `npm start`', () =>
     expect((await send('/reset_password', form('PUT', update))).status).toBe(200);
 
     const expired = await loggedIn();
-    const expiredId = (await send('/whoami', byCookie(expired.sessionId))).body.userId as string;
     await dynamodb.send(
       new UpdateItemCommand({
         TableName: TABLE,
-        Key: { id: { S: expiredId } },
-        UpdateExpression: 'SET session_expires_at = :past',
+        Key: { id: { S: sessionItemId(digestToken(expired.sessionId)) } },
+        UpdateExpression: 'SET expires_at = :past',
         ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1000) } },
       }),
     );
 
-    const deleted = await loggedIn();
-    const deletedId = (await send('/whoami', byCookie(deleted.sessionId))).body.userId as string;
-    await dynamodb.send(new DeleteItemCommand({ TableName: TABLE, Key: { id: { S: deletedId } } }));
-
-    for (const { sessionId } of [loggedOut, reset, expired, deleted]) {
+    for (const { sessionId } of [loggedOut, reset, expired]) {
       await expectDenied(byCookie(sessionId));
       await expectDenied(byBearer(sessionId));
     }

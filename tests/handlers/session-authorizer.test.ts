@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { route as logoutRoute } from '../../handlers/logout';
 import { route as profileRoute } from '../../handlers/profile';
 import { route as whoamiRoute } from '../../handlers/whoami';
@@ -9,8 +9,11 @@ import { authorizerHandler } from '../../lib/http/authorizer';
 import { digestToken } from '../../lib/auth/tokens';
 import { StoreUnavailable } from '../../lib/store/errors';
 import { authorizerEvent, httpEvent, type EventOptions } from '../support/events';
-import { config, db, documentClient, handlerFor, testEnv } from '../support/app';
-import { authWith, freshEmail, strongPassword } from '../support/auth';
+import { Auth } from '../../lib/auth/auth';
+import { openUserStore } from '../../lib/store/open';
+import { db, dynamodbEndpoint, handlerFor, testConfig, testEnv } from '../support/app';
+import { AWS_LIKE_LAG_MS, startLaggingDynamoDb } from '../support/lagging-dynamodb';
+import { freshEmail, strongPassword } from '../support/auth';
 import { behindAuthorizer } from '../support/authorizer';
 import { setSessionExpiry } from '../support/sessions';
 import { invoke } from '../support/invoke';
@@ -23,11 +26,16 @@ import { invoke } from '../support/invoke';
 
 const DENY = { isAuthorized: false };
 
-const authorize = authorizerHandler(testEnv());
-const logout = handlerFor(logoutRoute);
-const profile = handlerFor(profileRoute);
+// Everything here reaches DynamoDB through indexes that lag as AWS's can: the authorizer reads
+// right after the login, logout or reset it must see.
+const lagging = await startLaggingDynamoDb({ target: dynamodbEndpoint, lagMs: AWS_LIKE_LAG_MS });
+afterAll(() => lagging.stop());
+const behindLag = { DYNAMODB_ENDPOINT: lagging.endpoint };
+const authorize = authorizerHandler(testEnv(behindLag));
+const logout = handlerFor(logoutRoute, behindLag);
+const profile = handlerFor(profileRoute, behindLag);
 const whoami = handlerFor(whoamiRoute);
-const auth = authWith();
+const auth = new Auth(openUserStore(testConfig(behindLag)), testConfig(behindLag));
 
 type Presented = Pick<EventOptions, 'cookies' | 'headers'>;
 

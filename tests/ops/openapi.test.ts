@@ -144,7 +144,9 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     const bearer = { headers: { authorization: `Bearer ${sessionCookieOf(phone) ?? ''}` } };
     const listed = await call('GET /sessions', bearer);
     expect(listed.statusCode).toBe(200);
-    const { sessions } = JSON.parse(listed.body ?? '') as { sessions: { id: string; current: boolean }[] };
+    const { sessions } = JSON.parse(listed.body ?? '') as {
+      sessions: { id: string; current: boolean }[];
+    };
     expect(sessions).toHaveLength(2);
     const other = sessions.find((s) => !s.current)?.id ?? '';
     const end = (id: string, options: EventOptions) =>
@@ -154,7 +156,9 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     const third = await call('POST /sessions', { form: user });
     const others = await call('DELETE /sessions/others', { cookies: cookiesOf(third) });
     expect(JSON.parse(others.body ?? '')).toEqual({ message: 'other sessions ended', ended: 1 });
-    const mine = JSON.parse((await call('GET /sessions', { cookies: cookiesOf(third) })).body ?? '') as {
+    const mine = JSON.parse(
+      (await call('GET /sessions', { cookies: cookiesOf(third) })).body ?? '',
+    ) as {
       sessions: { id: string }[];
     };
     const own = await end(mine.sessions[0]?.id ?? '', { cookies: cookiesOf(third) });
@@ -266,7 +270,9 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       '%s answers 503 when throttled and 500 when refused',
       async (route) => {
         const reject = (name: string) =>
-          dynamodb.onAnyCommand().rejects(Object.assign(new Error(name), { name, $fault: 'client' }));
+          dynamodb
+            .onAnyCommand()
+            .rejects(Object.assign(new Error(name), { name, $fault: 'client' }));
         reject('ProvisionedThroughputExceededException');
         expect((await call(route, completeBody())).statusCode).toBe(503);
         dynamodb.reset();

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local';
 import { chromiumInstalled, CHROMIUM_PATH, launchChromium, StepTimer } from '../support/browser';
+import { AWS_LIKE_LAG_MS } from '../support/lagging-dynamodb';
 import { startLocalService, type LocalService } from '../support/local-service';
 
 /*
@@ -39,7 +40,8 @@ describe.skipIf(!chromiumInstalled)(
       mkdirSync(screenshots, { recursive: true });
       // The deployed password policy, whose common-password error the reset step shows.
       [service, browser] = await Promise.all([
-        startLocalService({ REFUSE_COMMON_PASSWORDS: 'true' }),
+        // Its indexes lag as AWS's can: every step reads right after the write before it.
+        startLocalService({ REFUSE_COMMON_PASSWORDS: 'true' }, { lagMs: AWS_LIKE_LAG_MS }),
         launchChromium(),
       ]);
     }, 120_000);
@@ -108,8 +110,11 @@ describe.skipIf(!chromiumInstalled)(
         await page.waitForURL('**/account/profile');
       });
 
-      await timer.step('the profile shows the email', async () => {
+      await timer.step('the profile shows the email and this session', async () => {
         expect(await page.locator('#profile-email').textContent()).toBe(email);
+        expect(await page.locator('.sessions li').allTextContents()).toEqual([
+          expect.stringContaining('(this device)'),
+        ]);
         const cookies = await page.context().cookies();
         expect(cookies.find((c) => c.name === 'session_id')).toMatchObject({
           httpOnly: true,
@@ -250,6 +255,22 @@ describe.skipIf(!chromiumInstalled)(
         await page.getByRole('button', { name: 'Log in' }).click();
         await page.waitForURL('**/account/profile');
         expect(await page.locator('#profile-email').textContent()).toBe('linus@example.com');
+      });
+      await timer.step('JavaScript off: end the session of another browser', async () => {
+        const other = await freshPage({ javaScriptEnabled: false });
+        await other.goto('/account/login');
+        await other.getByLabel('Email').fill('linus@example.com');
+        await other.getByLabel('Password').fill('no-js-Passw0rd');
+        await other.getByRole('button', { name: 'Log in' }).click();
+        await other.waitForURL('**/account/profile');
+        await page.reload();
+        expect(await page.locator('.sessions li').count()).toBe(2);
+        await page.getByRole('button', { name: 'End all other sessions' }).click();
+        await page.waitForURL('**/account/profile?notice=other-sessions-ended');
+        expect(await page.getByRole('status').textContent()).toContain('only this device');
+        expect(await page.locator('.sessions li').count()).toBe(1);
+        await other.goto('/account/profile');
+        await other.waitForURL('**/account/login?notice=login-needed');
       });
     }, 60_000);
 

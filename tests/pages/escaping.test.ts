@@ -1,5 +1,6 @@
-// The profile page shows the stored email as text: an address registration accepts may hold
-// characters HTML reads as markup, and each must come back escaped.
+// The profile page shows the stored email and each session's device as text: an address
+// registration accepts, or a User-Agent header, may hold characters HTML reads as markup, and each
+// must come back escaped.
 import { describe, expect, it } from 'vitest';
 import { route as loginRoute } from '../../handlers/login';
 import { route as pagesRoute } from '../../handlers/pages';
@@ -34,5 +35,32 @@ describe('the profile page', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<dd id="profile-email">a&amp;b&#39;c@example.com</dd>');
     expect(page.body).not.toContain("a&b'c");
+  });
+
+  it("shows a session's device, taken from its User-Agent header, escaped", async () => {
+    // prepare: a login from a "browser" whose header is markup
+    const email = 'device@example.com';
+    const password = strongPassword();
+    await register(httpEvent('POST', '/users', { json: { email, password } }));
+    const loggedIn = await login(
+      httpEvent('POST', '/sessions', {
+        json: { email, password },
+        headers: { 'user-agent': '"><script>alert(1)</script>' },
+      }),
+    );
+    // act
+    const page = await pages(
+      httpEvent('GET', '/account/profile', {
+        cookies: [`session_id=${sessionCookieOf(loggedIn) ?? ''}`],
+        pathParameters: { page: 'profile' },
+      }),
+    );
+    // assess
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(
+      // The summary keeps a non-browser's first word, with its first slash as a space.
+      '<span class="device">&quot;&gt;&lt;script&gt;alert(1)&lt; script&gt;</span>',
+    );
+    expect(page.body).not.toContain('<script>alert');
   });
 });

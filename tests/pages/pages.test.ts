@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
 import { route as formsRoute } from '../../handlers/page-forms';
 import { route as pagesRoute } from '../../handlers/pages';
+import { route as profileRoute } from '../../handlers/profile';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor, testEnv } from '../support/app';
@@ -15,6 +16,7 @@ import { freshEmail, strongPassword } from '../support/auth';
 
 const pages = handlerFor(pagesRoute);
 const forms = handlerFor(formsRoute);
+const profileApi = handlerFor(profileRoute);
 const PAGES = ['signup', 'login', 'forgot-password', 'reset-password'];
 
 function get(page: string, options: { cookies?: string[]; query?: Record<string, string> } = {}) {
@@ -22,12 +24,17 @@ function get(page: string, options: { cookies?: string[]; query?: Record<string,
 }
 
 /** A form posted by a browser of this origin with JavaScript off. */
-function post(page: string, form: Record<string, string>, cookies?: string[]) {
+function post(
+  page: string,
+  form: Record<string, string>,
+  cookies?: string[],
+  headers: Record<string, string> = {},
+) {
   return forms(
     httpEvent('POST', `/account/${page}`, {
       form,
       pathParameters: { page },
-      headers: { 'sec-fetch-site': 'same-origin', origin: 'https://test.example' },
+      headers: { 'sec-fetch-site': 'same-origin', origin: 'https://test.example', ...headers },
       ...(cookies !== undefined && { cookies }),
     }),
   );
@@ -186,6 +193,138 @@ describe('the forms, posted without JavaScript', () => {
   it('answer 404 for a form that is not one of theirs', async () => {
     expect((await post('profile', {})).statusCode).toBe(404);
     expect((await post('toString', {})).statusCode).toBe(404);
+  });
+});
+
+const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+/** Logs in with the login form from a browser with this User-Agent: its cookie. */
+async function logIn(email: string, password: string, userAgent: string): Promise<string[]> {
+  const login = await post('login', { email, password }, undefined, { 'user-agent': userAgent });
+  expect(header(login, 'Location')).toBe('/account/profile');
+  return [`session_id=${sessionCookieOf(login) ?? ''}`];
+}
+
+/** The sessions a profile page lists, in its order: device, "this device" mark, handle. */
+function listedSessions(response: HttpResponse) {
+  const items = (response.body ?? '').split('<li>').slice(1);
+  return items.map((item) => ({
+    device: /class="device">([^<]*)</u.exec(item)?.[1],
+    current: item.includes('(this device)'),
+    lastUsed: /<time [^>]*>([^<]*)</u.exec(item)?.[1],
+    handle: /name="id" value="([^"]*)"/u.exec(item)?.[1] ?? '',
+  }));
+}
+
+/** GET /profile, the API route: whether this cookie's session is still live. */
+async function apiStatus(cookies: string[]): Promise<number> {
+  return (await profileApi(httpEvent('GET', '/profile', { cookies }))).statusCode;
+}
+
+describe("the profile's sessions, ended without JavaScript", () => {
+  it('lists each device with its last use and marks this one; ends another, then all others', async () => {
+    const email = freshEmail();
+    const password = strongPassword();
+    expect((await post('signup', { email, password })).statusCode).toBe(303);
+    const laptop = await logIn(email, password, FIREFOX);
+    const phone = await logIn(email, password, IPHONE);
+
+    const page = await get('profile', { cookies: laptop });
+    const listed = listedSessions(page);
+    // Newest first.
+    expect(listed.map(({ device, current }) => ({ device, current }))).toEqual([
+      { device: 'Safari on iOS', current: false },
+      { device: 'Firefox on Linux', current: true },
+    ]);
+    for (const { lastUsed } of listed) expect(lastUsed).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/u);
+    expect(page.body).toContain('action="/account/end-other-sessions"');
+
+    const ended = await post('end-session', { id: listed[0]?.handle ?? '' }, laptop);
+    expect([ended.statusCode, header(ended, 'Location'), ended.cookies]).toEqual([
+      303,
+      '/account/profile?notice=session-removed',
+      undefined,
+    ]);
+    expect([await apiStatus(phone), await apiStatus(laptop)]).toEqual([403, 200]);
+    const after = await get('profile', { cookies: laptop, query: { notice: 'session-removed' } });
+    expect(after.body).toContain('That session is ended: its device is logged out.');
+    expect(listedSessions(after).map((each) => each.device)).toEqual(['Firefox on Linux']);
+    // Nothing else to end: no button for it.
+    expect(after.body).not.toContain('end-other-sessions');
+
+    const [phone2, tablet] = [
+      await logIn(email, password, IPHONE),
+      await logIn(email, password, 'curl/8.5.0'),
+    ];
+    const others = await post('end-other-sessions', {}, laptop);
+    expect([others.statusCode, header(others, 'Location')]).toEqual([
+      303,
+      '/account/profile?notice=other-sessions-ended',
+    ]);
+    expect(await Promise.all([phone2, tablet, laptop].map(apiStatus))).toEqual([403, 403, 200]);
+  });
+
+  it('answers a session that already ended with its sentence on the profile, not an error', async () => {
+    const email = freshEmail();
+    const password = strongPassword();
+    await post('signup', { email, password });
+    const laptop = await logIn(email, password, FIREFOX);
+    const phone = await logIn(email, password, IPHONE);
+    const handle = listedSessions(await get('profile', { cookies: laptop }))[0]?.handle ?? '';
+    expect((await post('end-session', { id: handle }, phone)).statusCode).toBe(303);
+
+    for (const id of [handle, 'not-a-handle']) {
+      const again = await post('end-session', { id }, laptop);
+      expect(again.statusCode).toBe(404);
+      expect(again.body).toContain(
+        '<p class="form-error" role="alert">That session has already ended.</p>',
+      );
+      expect(listedSessions(again).map((each) => each.device)).toEqual(['Firefox on Linux']);
+    }
+    expect((await post('end-session', {}, laptop)).statusCode).toBe(400);
+    expect(await apiStatus(laptop)).toBe(200);
+  });
+
+  it("ends this device's own session by its button as a logout", async () => {
+    const email = freshEmail();
+    const password = strongPassword();
+    await post('signup', { email, password });
+    const laptop = await logIn(email, password, FIREFOX);
+    const [own] = listedSessions(await get('profile', { cookies: laptop }));
+    expect(own?.current).toBe(true);
+
+    const ended = await post('end-session', { id: own?.handle ?? '' }, laptop);
+    expect([ended.statusCode, header(ended, 'Location')]).toEqual([
+      303,
+      '/account/login?notice=logged-out',
+    ]);
+    expect(ended.cookies?.[0]).toMatch(/^session_id=;.*Max-Age=0/u);
+    expect(await apiStatus(laptop)).toBe(403);
+    // Without a live session, either button leads to the login page.
+    for (const [page, form] of [
+      ['end-session', { id: own?.handle ?? '' }],
+      ['end-other-sessions', {}],
+    ] as const) {
+      expect(header(await post(page, form, laptop), 'Location')).toBe(
+        '/account/login?notice=session-ended',
+      );
+    }
+  });
+
+  it('refuses a session button another site posts', async () => {
+    const email = freshEmail();
+    const password = strongPassword();
+    await post('signup', { email, password });
+    const laptop = await logIn(email, password, FIREFOX);
+    await logIn(email, password, IPHONE);
+    const refused = await post('end-other-sessions', {}, laptop, {
+      'sec-fetch-site': 'cross-site',
+      origin: 'https://evil.example',
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(listedSessions(await get('profile', { cookies: laptop }))).toHaveLength(2);
   });
 });
 

@@ -8,12 +8,17 @@ import { nextPage } from '../../lib/pages/next-page';
 import { describeProblem, type ErrorDetails } from '../../lib/pages/sentences';
 import { DependencyUnavailable } from '../../lib/platform/aws-errors';
 import { createLogger } from '../../lib/platform/logger';
-import { httpEvent, type EventOptions } from '../support/events';
+import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { config, handlerFor } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
-import { routesFor, type RouteKey } from '../support/routes';
+import { definitionOf, routesFor, type RouteKey } from '../support/routes';
 
-const routes = routesFor();
+/** The seed's routes, and the one that answers a session handle none of the caller's has. */
+const routes = {
+  ...routesFor(),
+  'DELETE /sessions/{id}': handlerFor(definitionOf('DELETE /sessions/{id}')),
+};
+type Key = RouteKey | 'DELETE /sessions/{id}';
 const unmatched = handlerFor(unmatchedRoute);
 const silentLogger = createLogger(config);
 const APOLOGY = describeProblem({ code: null }, []).text;
@@ -55,6 +60,18 @@ describe('where a form leads', () => {
     );
     expect(nextPage('logout', failed('service_unavailable'))).toBeNull();
     expect(nextPage('logout', failed(null))).toBeNull();
+    // The profile's session buttons: back to the profile, or a logout when it was this device's.
+    expect(nextPage('end-session', ok({ current: false }))).toBe(
+      '/account/profile?notice=session-removed',
+    );
+    expect(nextPage('end-session', ok({ current: true }))).toBe('/account/login?notice=logged-out');
+    expect(nextPage('end-other-sessions', ok())).toBe(
+      '/account/profile?notice=other-sessions-ended',
+    );
+    expect(nextPage('end-session', failed('no_live_session'))).toBe(
+      '/account/login?notice=session-ended',
+    );
+    expect(nextPage('end-session', failed('unknown_session'))).toBeNull();
   });
 });
 
@@ -86,7 +103,7 @@ describe('every error the API routes answer has a code, and its sentence next to
 
   /** Calls the route as a client would and describes its answer, by its headers, for `fields`. */
   async function problemOf(
-    route: RouteKey,
+    route: Key,
     options: EventOptions,
     fields: string[],
     raw: Partial<APIGatewayProxyEventV2> = {},
@@ -112,7 +129,7 @@ describe('every error the API routes answer has a code, and its sentence next to
         httpEvent('POST', '/sessions', { form: { email: locked, password: 'wrong' } }),
       );
     }
-    const cases: [RouteKey, EventOptions, string[], string | null, string][] = [
+    const cases: [Key, EventOptions, string[], string | null, string][] = [
       ['POST /users', { form: { email, password } }, SIGNUP, 'email', 'An account already'],
       ['POST /users', { form: { email: 'x', password } }, SIGNUP, 'email', 'Enter an email'],
       [
@@ -211,7 +228,13 @@ describe('every error the API routes answer has a code, and its sentence next to
 
   it('for the form as a whole', async () => {
     const form = { email: freshEmail(), password: strongPassword() };
-    const cases: [RouteKey, EventOptions, Partial<APIGatewayProxyEventV2>?][] = [
+    // prepare: a live session, to end a session it does not have
+    const account = { email: freshEmail(), password: strongPassword() };
+    await routes['POST /users'](httpEvent('POST', '/users', { form: account }));
+    const live = sessionCookieOf(
+      await routes['POST /sessions'](httpEvent('POST', '/sessions', { form: account })),
+    );
+    const cases: [Key, EventOptions, Partial<APIGatewayProxyEventV2>?][] = [
       ['POST /users', { form: { ...form, password: 'x'.repeat(9000) } }],
       ['POST /users', { body: 'x', contentType: 'text/plain' }],
       ['POST /users', { body: '{"email":', contentType: 'application/json' }],
@@ -227,6 +250,10 @@ describe('every error the API routes answer has a code, and its sentence next to
       ['POST /sessions', { form, headers: { 'sec-fetch-site': 'cross-site' } }],
       ['GET /profile', {}],
       ['DELETE /sessions', { cookies: [`session_id=${crypto.randomUUID()}`] }],
+      [
+        'DELETE /sessions/{id}',
+        { cookies: [`session_id=${live ?? ''}`], pathParameters: { id: 'not-a-handle' } },
+      ],
     ];
     for (const [route, options, raw] of cases) {
       const problem = await problemOf(route, options, SIGNUP, raw);

@@ -114,7 +114,10 @@ describe('CORS, in process', () => {
     });
     // A method the path does not have, or a foreign origin: an ordinary OPTIONS, so a 405.
     const wrongMethod = await unmatched(preflight('/sessions', APP, 'PUT'));
-    expect([wrongMethod.statusCode, wrongMethod.headers?.Allow]).toEqual([405, 'POST, DELETE, GET']);
+    expect([wrongMethod.statusCode, wrongMethod.headers?.Allow]).toEqual([
+      405,
+      'POST, DELETE, GET',
+    ]);
     const foreign = await unmatched(preflight('/sessions', FOREIGN, 'POST'));
     expect(foreign.statusCode).toBe(405);
     expect(corsHeaders(foreign.headers)).toEqual({});

@@ -182,7 +182,9 @@ describe('several sessions per user', () => {
     );
     expect(reset.statusCode).toBe(200);
     for (const sessionId of sessions) {
-      expect((await authorize(authorizerEvent('GET', '/whoami', withCookie(sessionId)))).isAuthorized).toBe(false);
+      expect(
+        (await authorize(authorizerEvent('GET', '/whoami', withCookie(sessionId)))).isAuthorized,
+      ).toBe(false);
       expect(await profileStatus(sessionId)).toBe(403);
     }
     expect((await db.findUserBy({ email: form.email })).sessions).toEqual({});

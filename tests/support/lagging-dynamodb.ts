@@ -19,6 +19,13 @@ import { createServer, request, type IncomingHttpHeaders, type IncomingMessage }
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 
+/**
+ * The lag the flows that matter most are tested under (issue 18): well past AWS's "fraction of a
+ * second under normal conditions", so that nothing a login, profile, logout or reset reads right
+ * after its write may depend on an index having caught up.
+ */
+export const AWS_LIKE_LAG_MS = 1000;
+
 export interface LaggingDynamoDbOptions {
   /** The real endpoint, e.g. DynamoDB Local's. */
   target: string;
