@@ -1,5 +1,6 @@
 // Issue 18: a session per device, listed and ended by its owner; a reset ends them all.
 import { describe, expect, it } from 'vitest';
+import type { SessionView } from '../../lib/auth/sessions';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import { handlerFor, testEnv, db } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
@@ -20,15 +21,6 @@ const authorize = authorizerHandler(testEnv());
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const REQUESTS = 'python-requests/2.32.3';
-
-interface SessionView {
-  id: string;
-  created_at: string;
-  expires_at: string;
-  last_used_at: string;
-  user_agent: string;
-  current: boolean;
-}
 
 async function account() {
   const form = { email: freshEmail(), password: strongPassword() };
