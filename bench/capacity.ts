@@ -34,6 +34,7 @@ interface CallInput {
   IndexName?: string;
   ConsistentRead?: boolean;
   TransactItems?: { Put?: { Item?: Item } }[];
+  RequestItems?: Record<string, { ConsistentRead?: boolean }>;
   ReturnConsumedCapacity?: string;
 }
 
@@ -41,29 +42,37 @@ interface CallOutput {
   Item?: Item;
   Items?: Item[];
   Count?: number;
+  Responses?: Record<string, Item[]>;
   ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
 }
 
 /**
  * An item's size as DynamoDB bills it: each attribute's name plus its value, a string by its UTF-8
  * length, a number by about one byte per two significant digits (zeros at either end trimmed)
- * plus one, a boolean or null one byte. The users table holds flat items of strings and numbers;
- * anything else is refused.
+ * plus one, a boolean or null one byte, a map (a user's sessions) 3 bytes plus each entry's name
+ * and value plus 1 byte per entry. Anything else (sets, lists, binary) the users table never holds.
  */
 export function itemBytes(item: Item): number {
   let bytes = 0;
-  for (const [name, value] of Object.entries(item)) {
-    bytes += Buffer.byteLength(name);
-    if (typeof value === 'string') bytes += Buffer.byteLength(value);
-    else if (typeof value === 'number') {
-      const digits = String(Math.abs(value))
-        .replace(/e.*$|\./giu, '')
-        .replace(/^0+|0+$/gu, '');
-      bytes += Math.ceil(digits.length / 2) + 1;
-    } else if (typeof value === 'boolean' || value === null) bytes += 1;
-    else throw new Error(`itemBytes: attribute ${name} is neither a string nor a number`);
-  }
+  for (const [name, value] of Object.entries(item))
+    bytes += Buffer.byteLength(name) + valueBytes(name, value);
   return bytes;
+}
+
+function valueBytes(name: string, value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') {
+    const digits = String(Math.abs(value))
+      .replace(/e.*$|\./giu, '')
+      .replace(/^0+|0+$/gu, '');
+    return Math.ceil(digits.length / 2) + 1;
+  }
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const map = value as Item;
+    return 3 + itemBytes(map) + Object.keys(map).length;
+  }
+  throw new Error(`itemBytes: attribute ${name} is neither a string, a number nor a map`);
 }
 
 function reportedIndexWrites(reported: CallOutput['ConsumedCapacity']): number {
@@ -77,6 +86,29 @@ function capacityOf(reported: CallOutput['ConsumedCapacity']): number | null {
   if (reported === undefined) return null;
   const all = Array.isArray(reported) ? reported : [reported];
   return all.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+}
+
+/** Whether a read asked for consistency: a batch's, of every table it reads. */
+function isConsistent(input: CallInput): boolean {
+  const tables = Object.values(input.RequestItems ?? {});
+  if (tables.length > 0) return tables.every((t) => t.ConsistentRead === true);
+  return input.ConsistentRead === true;
+}
+
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
+
+/**
+ * A request's calls in the order first made, repeats counted, each read marked consistent (c)
+ * or eventually consistent (e): e.g. `GetItem(c) ×2, TransactWriteItems ×1`.
+ */
+export function callsPerRequest(calls: readonly DynamoCall[]): string {
+  const counts = new Map<string, number>();
+  for (const c of calls) {
+    const read = READS.has(c.operation.split(' ')[0] ?? '');
+    const name = read ? `${c.operation}(${c.consistent ? 'c' : 'e'})` : c.operation;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].map(([name, n]) => `${name} ×${n}`).join(', ') || 'none';
 }
 
 /** Items an operation touches, from its input and output (what it was billed for, not guessed). */
@@ -94,6 +126,14 @@ function itemsOf(operation: string, input: CallInput, output: CallOutput) {
       return {
         ...none,
         itemsRead: output.Count ?? 0,
+        bytesRead: items.reduce((sum, item) => sum + itemBytes(item), 0),
+      };
+    }
+    case 'BatchGetItem': {
+      const items = Object.values(output.Responses ?? {}).flat();
+      return {
+        ...none,
+        itemsRead: items.length,
         bytesRead: items.reduce((sum, item) => sum + itemBytes(item), 0),
       };
     }
@@ -154,7 +194,7 @@ export class CapacityRecorder {
         calls.push({
           operation: input.IndexName === undefined ? operation : `${operation} ${input.IndexName}`,
           ...itemsOf(operation, input, output),
-          consistent: input.ConsistentRead === true,
+          consistent: isConsistent(input),
           capacityUnits: capacityOf(output.ConsumedCapacity),
         });
         return result;

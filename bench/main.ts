@@ -5,6 +5,7 @@
  *   npm run bench                     in-process routes vs floors, DynamoDB use, memory and
  *                                     cost, bundles, init
  *   BENCH_ONLY=cost npm run bench     memory and cost alone (a few minutes)
+ *   BENCH_ONLY=routes npm run bench   the routes, their DynamoDB calls and the login timing alone
  *   npm run bench -- --http           also drives `npm start` over HTTP with autocannon
  *   BCRYPT_COST=4 npm run bench       a quick run (the figures are quoted at 12, the default)
  *   FLASK_ORIGINAL_DIR=dir npm run bench   also the course flow against the Flask original in dir
@@ -18,7 +19,7 @@
 import { cpus, loadavg } from 'node:os';
 import { deployedVariant, SDK_VARIANTS } from '../deploy/bundle-options';
 import { FLOOR, measureBundles, medianInit } from './bundles';
-import { CapacityRecorder, type DynamoCall } from './capacity';
+import { callsPerRequest, CapacityRecorder, type DynamoCall } from './capacity';
 import { costSection } from './cost';
 import { courseFlowSection } from './course-flow';
 import { runHttp, type HttpFigures } from './http';
@@ -35,6 +36,14 @@ function count(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
   return value;
+}
+
+/** BENCH_ONLY: one part of the bench alone. */
+type Only = 'cost' | 'routes' | undefined;
+
+function onlyPart(value: string | undefined): Only {
+  if (value === undefined || value === 'cost' || value === 'routes') return value;
+  throw new Error('BENCH_ONLY must be cost or routes');
 }
 
 function routeTable(figures: RouteFigures[]): string {
@@ -68,10 +77,11 @@ function sum(calls: DynamoCall[], pick: (c: DynamoCall) => number | null): strin
 
 function dynamoTable(figures: RouteFigures[]): string {
   return table(
-    ['route', 'DynamoDB calls', 'items read', 'items written', 'capacity units'],
+    ['route', 'calls per request', 'p50 ms', 'items read', 'items written', 'capacity units'],
     figures.map((f) => [
       `\`${f.route}\``,
-      f.calls.map((c) => c.operation).join(', ') || 'none',
+      callsPerRequest(f.calls),
+      ms(median(f.routeMs)),
       sum(f.calls, (c) => c.itemsRead),
       sum(f.calls, (c) => c.itemsWritten),
       sum(f.calls, (c) => c.capacityUnits),
@@ -146,12 +156,12 @@ function httpTable(figures: HttpFigures[]): string {
 }
 
 /** The sections that run the service in-process against one DynamoDB Local. */
-async function inProcess(bcryptCost: string, onlyCost: boolean): Promise<string[]> {
+async function inProcess(bcryptCost: string, only: Only): Promise<string[]> {
   const { dynamodb, table: usersTable } = await startStorage();
   try {
     const recorder = new CapacityRecorder();
     const sections: string[] = [];
-    if (!onlyCost) {
+    if (only !== 'cost') {
       const service = await loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
       const bench = new RouteBench(service, recorder);
       const routes = await bench.run({
@@ -162,12 +172,13 @@ async function inProcess(bcryptCost: string, onlyCost: boolean): Promise<string[
       sections.push(
         '### Routes in-process against their floors (p50 ratio)',
         routeTable(routes),
-        '### DynamoDB work per request (one call of each route)',
+        '### DynamoDB calls per request (one call of each route; reads: (c) consistent, (e) eventually consistent)',
         dynamoTable(routes),
         '### Login timing: known email with a wrong password vs unknown email',
         timingTable(timing),
       );
     }
+    if (only === 'routes') return sections;
     // Quoted at the deployed bcrypt cost whatever BCRYPT_COST says: measured, not extrapolated.
     const deployed = await loadService(benchEnv(dynamodb.endpoint, usersTable));
     const cost = await costSection(new RouteBench(deployed, recorder), recorder, {
@@ -190,9 +201,9 @@ async function main(): Promise<void> {
     `npm run bench${http ? ' -- --http' : ''}: ${new Date().toISOString()}, Node ${process.version}, ` +
       `${cpus().length} CPUs, load ${load1?.toFixed(2)}, BCRYPT_COST=${bcryptCost}\n`,
   );
-  const onlyCost = process.env.BENCH_ONLY === 'cost';
-  const sections = await inProcess(bcryptCost, onlyCost);
-  if (!onlyCost) {
+  const only = onlyPart(process.env.BENCH_ONLY);
+  const sections = await inProcess(bcryptCost, only);
+  if (only === undefined) {
     const runs = count('BENCH_INIT_RUNS', 15);
     sections.push(`### Bundles and cold-start module init (median of ${runs} fresh processes)`);
     sections.push(await bundleTable(runs));

@@ -9,7 +9,8 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { randomUUID } from 'node:crypto';
 import type { LambdaHandler } from '../lib/http/lambda';
-import { INDEX_BY_ATTRIBUTE, type IndexedAttribute } from '../lib/store/table';
+import type { StoredSession } from '../lib/store/session';
+import { INDEX_BY_ATTRIBUTE, sessionItemId, type IndexedAttribute } from '../lib/store/table';
 import { digestToken } from '../lib/auth/tokens';
 import { authorizerEvent, httpEvent, type EventOptions } from '../tests/support/events';
 import type { CapacityRecorder, DynamoCall } from './capacity';
@@ -128,6 +129,12 @@ export class RouteBench {
     return sessionId;
   }
 
+  private async stored(sessionId: string): Promise<StoredSession> {
+    const session = await this.service.db.findSession(digestToken(sessionId));
+    if (session === null) throw new Error('the session just started is not stored');
+    return session;
+  }
+
   /** One bcrypt compare at the configured cost: the floor of every password route. */
   private compare: Prepare = () =>
     Promise.resolve(async () => {
@@ -193,11 +200,25 @@ export class RouteBench {
     const loginUser = await this.user();
     const profileUser = await this.user();
     const profileSession = await this.session(profileUser.email);
+    // Issue 18: a session is read by its own item's key, one consistent GetItem.
     const sessionLookupFloor: Prepare = () =>
       Promise.resolve(async () => {
-        await this.rawLookup('session_id', digestToken(profileSession));
+        await this.service.documentClient.send(
+          new GetCommand({
+            TableName: this.table,
+            Key: { id: sessionItemId(digestToken(profileSession)) },
+            ConsistentRead: true,
+          }),
+        );
       });
     const logoutUser = await this.user();
+    const listUser = await this.user();
+    const listSession = await this.session(listUser.email);
+    await this.session(listUser.email);
+    const endUser = await this.user();
+    const endSession = await this.session(endUser.email);
+    const othersUser = await this.user();
+    const othersSession = await this.session(othersUser.email);
     const resetUser = await this.user();
     const updateUser = await this.user();
 
@@ -239,7 +260,7 @@ export class RouteBench {
         prepare: this.route('profile', 'GET', '/profile', 200, () =>
           Promise.resolve({ cookies: [`session_id=${profileSession}`] }),
         ),
-        floor: 'Query + GetItem',
+        floor: 'GetItem',
         floorPrepare: sessionLookupFloor,
         target: 1.25,
         password: false,
@@ -249,7 +270,7 @@ export class RouteBench {
         route: 'session authorizer',
         fn: 'sessionAuthorizer',
         prepare: this.authorize({ cookies: [`session_id=${profileSession}`] }),
-        floor: 'Query + GetItem',
+        floor: 'GetItem',
         floorPrepare: sessionLookupFloor,
         target: 1.15,
         password: false,
@@ -272,6 +293,44 @@ export class RouteBench {
             });
           };
         },
+        target: null,
+        password: false,
+      },
+      {
+        // Issue 18: the caller's two sessions, their items read in one batch.
+        route: 'GET /sessions',
+        fn: 'listSessions',
+        prepare: this.route('listSessions', 'GET', '/sessions', 200, () =>
+          Promise.resolve({ cookies: [`session_id=${listSession}`] }),
+        ),
+        floor: null,
+        floorPrepare: null,
+        target: null,
+        password: false,
+      },
+      {
+        // Another session of the caller's, started untimed, ended by its handle.
+        route: 'DELETE /sessions/{id}',
+        fn: 'endSession',
+        prepare: this.route('endSession', 'DELETE', '/sessions/{id}', 200, async () => {
+          const { handle } = await this.stored(await this.session(endUser.email));
+          return { cookies: [`session_id=${endSession}`], pathParameters: { id: handle } };
+        }),
+        floor: null,
+        floorPrepare: null,
+        target: null,
+        password: false,
+      },
+      {
+        // One other session, started untimed, to end.
+        route: 'DELETE /sessions/others',
+        fn: 'endOtherSessions',
+        prepare: this.route('endOtherSessions', 'DELETE', '/sessions/others', 200, async () => {
+          await this.session(othersUser.email);
+          return { cookies: [`session_id=${othersSession}`] };
+        }),
+        floor: null,
+        floorPrepare: null,
         target: null,
         password: false,
       },
@@ -318,7 +377,7 @@ export class RouteBench {
             pathParameters: { page: 'profile' },
           }),
         ),
-        floor: 'Query + GetItem',
+        floor: 'GetItem',
         floorPrepare: sessionLookupFloor,
         target: null,
         password: false,

@@ -1,7 +1,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValueError } from './errors';
 import type { StoredSession } from './session';
-import { sessionToItem } from './session-item';
+import { SESSION_EMAIL, sessionToItem } from './session-item';
 import { emailGuardId, resetItemId, sessionItemId, TTL_ATTRIBUTE, ttlOf } from './table';
 import type { User } from './user';
 
@@ -58,7 +58,7 @@ export function keyedItemWrites(
         Update: {
           TableName: table,
           Key: { id: sessionItemId(digest) },
-          UpdateExpression: 'SET email = :email',
+          UpdateExpression: `SET ${SESSION_EMAIL} = :email`,
           ExpressionAttributeValues: { ':email': after.email },
         },
       });

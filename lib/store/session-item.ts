@@ -3,13 +3,18 @@ import { sessionItemId, TTL_ATTRIBUTE, ttlOf } from './table';
 
 /**
  * The session item as stored: its key, the digest again under `session_id` (the card's
- * `session_id-index` finds it by that), and the TTL DynamoDB deletes it by.
+ * `session_id-index` finds it by that), the TTL DynamoDB deletes it by, and the user's email as
+ * `user_email`: under `email`, every session would also be an entry of `email-index`, which a
+ * login's lookup would then read and discard.
  */
+export const SESSION_EMAIL = 'user_email';
+
 export function sessionToItem(session: StoredSession): Record<string, unknown> {
-  const { digest, ...rest } = session;
+  const { digest, email, ...rest } = session;
   return {
     id: sessionItemId(digest),
     session_id: digest,
+    [SESSION_EMAIL]: email,
     ...rest,
     [TTL_ATTRIBUTE]: ttlOf(session.expires_at),
   };
@@ -22,8 +27,8 @@ function isText(value: unknown): value is string {
 /** A session item read back; null for anything else, or a session item missing a field. */
 export function sessionFromItem(item: Record<string, unknown> | undefined): StoredSession | null {
   if (!item) return null;
-  const { session_id, handle, user_id, email, created_at, expires_at, last_used_at, user_agent } =
-    item;
+  const { session_id, handle, user_id, created_at, expires_at, last_used_at, user_agent } = item;
+  const email = item[SESSION_EMAIL];
   if (
     !isText(session_id) ||
     !isText(handle) ||

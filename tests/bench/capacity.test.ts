@@ -1,6 +1,11 @@
 import { GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { CapacityRecorder, itemBytes } from '../../bench/capacity';
+import {
+  callsPerRequest,
+  CapacityRecorder,
+  itemBytes,
+  type DynamoCall,
+} from '../../bench/capacity';
 import { config } from '../support/app';
 import { documentClient } from '../support/app';
 import { db } from '../support/app';
@@ -81,6 +86,33 @@ describe('itemBytes', () => {
     expect(itemBytes({ id: 'abc', n: 1000, ok: true })).toBe(11);
     // 'x' 1 + 12345 (five digits: 3 + 1); 's' 1 + 'é' 2
     expect(itemBytes({ x: 12345, s: 'é' })).toBe(8);
+    // 'm' 1 + map 3 + ('k' 1 + 'v' 1 + 1 per entry)
+    expect(itemBytes({ m: { k: 'v' } })).toBe(7);
     expect(() => itemBytes({ list: [] })).toThrow('list');
+  });
+});
+
+describe('callsPerRequest', () => {
+  it('counts repeats in the order first made and marks each read consistent or not', () => {
+    const call = (operation: string, consistent = false): DynamoCall => ({
+      operation,
+      itemsRead: 0,
+      itemsWritten: 0,
+      bytesRead: 0,
+      consistent,
+      indexWrites: 0,
+      capacityUnits: null,
+    });
+    const calls = [
+      call('Query email-index'),
+      call('GetItem', true),
+      call('TransactWriteItems'),
+      call('GetItem', true),
+      call('BatchGetItem', true),
+    ];
+    expect(callsPerRequest(calls)).toBe(
+      'Query email-index(e) ×1, GetItem(c) ×2, TransactWriteItems ×1, BatchGetItem(c) ×1',
+    );
+    expect(callsPerRequest([])).toBe('none');
   });
 });

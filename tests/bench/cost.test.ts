@@ -52,6 +52,8 @@ describe('capacity units', () => {
     const update = call('UpdateItem', { itemsWritten: 1, indexWrites: 2 });
     // A user and its email guard item, the user's email entering the email index.
     const transaction = call('TransactWriteItems', { itemsWritten: 2, indexWrites: 1 });
+    // Two session items read in one batch: each billed on its own.
+    const batch = call('BatchGetItem', { itemsRead: 2, bytesRead: 600, consistent: true });
 
     // act, assess
     expect(unitsOf(get)).toEqual({ read: 1, write: 0 });
@@ -59,6 +61,7 @@ describe('capacity units', () => {
     expect(unitsOf(query)).toEqual({ read: 0.5, write: 0 });
     expect(unitsOf(update)).toEqual({ read: 0, write: 3 });
     expect(unitsOf(transaction)).toEqual({ read: 0, write: 6 });
+    expect(unitsOf(batch)).toEqual({ read: 2, write: 0 });
   });
 });
 

@@ -91,7 +91,7 @@ describe('GET /whoami behind the session authorizer, through `npm start`', () =>
       const { Item } = await dynamodb.send(
         new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }),
       );
-      expect([Item?.user_id?.S, Item?.email?.S]).toEqual([userId, email]);
+      expect([Item?.user_id?.S, Item?.user_email?.S]).toEqual([userId, email]);
       expect(Number(Item?.expires_at?.N)).toBe(Date.parse(sessionExpiresAt));
       ids.add(userId);
     }
