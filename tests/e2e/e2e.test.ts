@@ -37,16 +37,27 @@ describe('the end-to-end script against `npm start` (serverless-offline + Dynamo
     }
   });
 
-  it("passes the Flask project's own Python client (requests), unchanged", async () => {
-    // The first python3 with requests (`.ci/run` installs Debian's where none has it).
-    const { stdout, stderr } = await run(
-      await pythonWithRequests(),
-      [join(__dirname, 'flask_client.py'), service.baseUrl, `guillaume-${Date.now()}@holberton.io`],
-      { cwd: root },
-    );
-    expect(stdout).toBe('');
-    expect(stderr).toBe('');
-  });
+  // With a fresh email, and with the course's own, exactly: this file's service starts empty.
+  it.each([
+    ['a fresh email', `guillaume-${Date.now()}@holberton.io`],
+    ["the course's own, guillaume@holberton.io", undefined],
+  ])(
+    "passes the Flask project's own Python client (requests), unchanged, with %s",
+    async (_, email) => {
+      // The first python3 with requests (`.ci/run` installs Debian's where none has it).
+      const { stdout, stderr } = await run(
+        await pythonWithRequests(),
+        [
+          join(__dirname, 'flask_client.py'),
+          service.baseUrl,
+          ...(email === undefined ? [] : [email]),
+        ],
+        { cwd: root },
+      );
+      expect(stdout).toBe('');
+      expect(stderr).toBe('');
+    },
+  );
 
   describe('clients of the Flask original, and the edges (issue 11)', () => {
     const url = (path: string) => new URL(path, service.baseUrl);
