@@ -4,7 +4,7 @@ import type { DB, UserChanges, UserFilters } from '../store/db';
 import { NoResultFound } from '../store/errors';
 import { userStoreOf } from '../store/open';
 import type { StoredSession } from '../store/session';
-import type { User } from '../store/user';
+import type { SessionRef, User } from '../store/user';
 import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
 import { summariseUserAgent } from './device';
 import { normaliseEmail } from './email';
@@ -213,8 +213,8 @@ export class Sessions {
   async end(userId: string, digest: string): Promise<void> {
     try {
       await this.db.rewriteUser(userId, (user) => {
-        const ended = (_: string, ref: { digest: string }) => ref.digest === digest;
-        if (!Object.entries(user.sessions).some(([h, ref]) => ended(h, ref))) return null;
+        if (!Object.values(user.sessions).some((ref) => ref.digest === digest)) return null;
+        const ended = (_: string, ref: SessionRef) => ref.digest === digest;
         return { changes: { sessions: without(user.sessions, ended, this.now()) } };
       });
     } catch (error) {
