@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { javaInstallHint } from './java';
 
@@ -29,18 +29,38 @@ function jarDirectory(): string {
 }
 
 /** A TCP port that was free a moment ago, chosen by the operating system. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address !== null) resolve(address.port);
-        else reject(new Error('could not pick a free port'));
-      });
-    });
+export async function freePort(): Promise<number> {
+  return (await freePorts('port')).port;
+}
+
+/**
+ * One distinct TCP port per name, each free a moment ago. Every listener stays open until all
+ * are chosen: closed one at a time, the operating system may hand the same port out twice.
+ */
+export async function freePorts<Name extends string>(
+  ...names: Name[]
+): Promise<Record<Name, number>> {
+  const servers = await Promise.all(
+    names.map(
+      () =>
+        new Promise<Server>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => {
+            resolve(server);
+          });
+        }),
+    ),
+  );
+  const ports = {} as Record<Name, number>;
+  names.forEach((name, index) => {
+    const address = servers[index]?.address();
+    if (typeof address !== 'object' || address === null)
+      throw new Error('could not pick a free port');
+    ports[name] = address.port;
   });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number) {

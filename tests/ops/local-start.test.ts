@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/dynamodb-local';
+import { freePort, freePorts } from '../../local/dynamodb-local';
 import { javaMajor, javaProblem } from '../../local/java';
 
 /*
@@ -23,10 +23,15 @@ interface Start {
 /** Runs `npm start`'s command with free ports and `env` added, until it exits (20 s at most). */
 async function start(env: Record<string, string> = {}): Promise<Start> {
   // prepare
+  const { httpPort, lambdaPort, dynamodbPort } = await freePorts(
+    'httpPort',
+    'lambdaPort',
+    'dynamodbPort',
+  );
   const ports = {
-    HTTP_PORT: String(await freePort()),
-    LAMBDA_PORT: String(await freePort()),
-    DYNAMODB_PORT: String(await freePort()),
+    HTTP_PORT: String(httpPort),
+    LAMBDA_PORT: String(lambdaPort),
+    DYNAMODB_PORT: String(dynamodbPort),
   };
   const started = Date.now();
   // act

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
-import { freePort } from '../../local/dynamodb-local';
+import { freePorts } from '../../local/dynamodb-local';
 import { guarded } from '../../local/offline-guard';
 
 /*
@@ -51,7 +51,7 @@ describe('serverless-offline with a function that cannot load its configuration'
 
   beforeAll(async () => {
     // prepare: the framework itself, without npm start's checks, given a bad bcrypt cost
-    const httpPort = await freePort();
+    const { httpPort, lambdaPort } = await freePorts('httpPort', 'lambdaPort');
     baseUrl = `http://localhost:${httpPort}`;
     offline = spawn(
       join(root, 'node_modules', '.bin', 'serverless'),
@@ -61,7 +61,7 @@ describe('serverless-offline with a function that cannot load its configuration'
         env: {
           ...process.env,
           HTTP_PORT: String(httpPort),
-          LAMBDA_PORT: String(await freePort()),
+          LAMBDA_PORT: String(lambdaPort),
           DYNAMODB_PORT: new URL(inject('dynamodbEndpoint')).port,
           ESBUILD_WORK_FOLDER: buildFolder,
           BCRYPT_COST: 'abc',

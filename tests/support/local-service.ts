@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../local/dynamodb-local';
+import { freePorts } from '../../local/dynamodb-local';
 import { startLaggingDynamoDb, type LaggingDynamoDb } from './lagging-dynamodb';
 
 export interface LocalService {
@@ -56,11 +56,11 @@ export async function startLocalService(
   env: Record<string, string> = {},
   options: LocalServiceOptions = {},
 ): Promise<LocalService> {
-  const [httpPort, lambdaPort, dynamodbPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const { httpPort, lambdaPort, dynamodbPort } = await freePorts(
+    'httpPort',
+    'lambdaPort',
+    'dynamodbPort',
+  );
   // Started first: it connects to DynamoDB Local only when a request comes, by then started by
   // npm start on dynamodbPort.
   const dynamodbProxy =
