@@ -76,6 +76,14 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
     place: 'password',
     text: 'The email or the password is wrong. Check both and try again.',
   },
+  wrong_password: {
+    place: 'password',
+    text: 'This is not your current password. Check it and try again.',
+  },
+  email_not_verified: {
+    place: null,
+    text: 'Confirm your email address first: follow the link in the mail we sent you, or ask for a new one.',
+  },
   account_locked: {
     place: 'password',
     text: 'Too many wrong passwords: this account is locked for now. Try again in {retry}, or reset your password.',
@@ -83,6 +91,14 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
   invalid_reset_token: {
     place: 'reset_token',
     text: 'This reset code is wrong or has expired. Ask for a new one.',
+  },
+  invalid_verification_token: {
+    place: null,
+    text: 'This confirmation link is wrong or has expired. Ask for a new one.',
+  },
+  invalid_email_change_token: {
+    place: null,
+    text: 'This link to change your email is wrong, has expired, or belongs to another account. Ask for a new one.',
   },
   no_live_session: {
     place: null,

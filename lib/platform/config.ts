@@ -5,6 +5,12 @@
  */
 
 export type ResetDelivery = 'response' | 'email';
+/**
+ * `off`: no verification mails. `optional`: a mail with a link at registration, and the account
+ * works before the link is followed. `required`: logins wait for the link.
+ */
+export const EMAIL_VERIFICATION_MODES = ['off', 'optional', 'required'] as const;
+export type EmailVerification = (typeof EMAIL_VERIFICATION_MODES)[number];
 /** `json` for CloudWatch (with EMF metrics); `text`, one readable line per request, for a terminal. */
 export type LogFormat = 'json' | 'text';
 
@@ -33,6 +39,7 @@ export interface Config {
   maxSessionsPerUser: number;
   resetTokenTtlSeconds: number;
   resetDelivery: ResetDelivery;
+  emailVerification: EmailVerification;
   mailFrom: string | undefined;
   resetUrl: string | undefined;
   /** Set only for a local SES emulator. */
@@ -134,6 +141,7 @@ export function loadConfig(env: Env): Config {
     maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 10, 1, 50),
     resetTokenTtlSeconds: integer(env, 'RESET_TOKEN_TTL_SECONDS', 900, 60, 86_400),
     resetDelivery: oneOf(env, 'RESET_DELIVERY', 'email', ['response', 'email']),
+    emailVerification: oneOf(env, 'EMAIL_VERIFICATION', 'required', EMAIL_VERIFICATION_MODES),
     mailFrom: optionalText(env, 'MAIL_FROM'),
     resetUrl: optionalText(env, 'RESET_URL'),
     sesEndpoint: optionalText(env, 'SES_ENDPOINT'),
@@ -146,6 +154,11 @@ export function loadConfig(env: Env): Config {
   };
   if (config.resetDelivery === 'email' && config.mailFrom === undefined) {
     throw new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"');
+  }
+  if (config.emailVerification !== 'off' && config.mailFrom === undefined) {
+    throw new ConfigError(
+      `MAIL_FROM is required when EMAIL_VERIFICATION is "${config.emailVerification}"`,
+    );
   }
   if (config.loginLockMaxSeconds < config.loginLockSeconds) {
     throw new ConfigError('LOGIN_LOCK_MAX_SECONDS must not be below LOGIN_LOCK_SECONDS');

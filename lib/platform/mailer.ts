@@ -6,6 +6,9 @@ export type MailerSettings = Pick<Config, 'region' | 'sesEndpoint' | 'mailFrom' 
 
 export interface Mailer {
   sendResetToken(to: string, token: string): Promise<void>;
+  sendVerification(to: string, token: string): Promise<void>;
+  sendEmailChange(to: string, token: string): Promise<void>;
+  sendEmailChangeNotice(to: string, newEmail: string): Promise<void>;
 }
 
 function resetMessage(to: string, token: string, resetUrl: string | undefined): string {
@@ -30,7 +33,23 @@ export class SesMailer implements Mailer {
 
   constructor(private readonly settings: MailerSettings) {}
 
-  async sendResetToken(to: string, token: string): Promise<void> {
+  sendVerification(to: string, token: string): Promise<void> {
+    return this.send(to, 'Verify your email', `Verification token: ${token}`);
+  }
+
+  sendEmailChange(to: string, token: string): Promise<void> {
+    return this.send(to, 'Confirm your new email', `Email change token: ${token}`);
+  }
+
+  sendEmailChangeNotice(to: string, newEmail: string): Promise<void> {
+    return this.send(to, 'Your email is changing', `Someone asked to change it to ${newEmail}`);
+  }
+
+  sendResetToken(to: string, token: string): Promise<void> {
+    return this.send(to, 'Reset your password', resetMessage(to, token, this.settings.resetUrl));
+  }
+
+  private async send(to: string, subject: string, text: string): Promise<void> {
     // Loaded on first use, so a stage that never mails never loads the SES client.
     const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
     this.client ??= new SESv2Client({
@@ -46,8 +65,8 @@ export class SesMailer implements Mailer {
       Destination: { ToAddresses: [to] },
       Content: {
         Simple: {
-          Subject: { Data: 'Reset your password' },
-          Body: { Text: { Data: resetMessage(to, token, this.settings.resetUrl) } },
+          Subject: { Data: subject },
+          Body: { Text: { Data: text } },
         },
       },
     });

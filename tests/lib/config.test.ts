@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 86_400,
       resetTokenTtlSeconds: 900,
       resetDelivery: 'email',
+      emailVerification: 'required',
       cookieSecure: true,
       loginMaxFailures: 5,
       maxBodyBytes: 8192,
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
     const config = loadConfig({
       BCRYPT_COST: '10',
       RESET_DELIVERY: 'response',
+      EMAIL_VERIFICATION: 'off',
       COOKIE_SECURE: 'false',
       DYNAMODB_ENDPOINT: 'http://localhost:8000',
       REFUSE_COMMON_PASSWORDS: 'false',
@@ -33,6 +35,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       bcryptCost: 10,
       resetDelivery: 'response',
+      emailVerification: 'off',
       cookieSecure: false,
       dynamodbEndpoint: 'http://localhost:8000',
       refuseCommonPasswords: false,
@@ -41,13 +44,19 @@ describe('loadConfig', () => {
   });
 
   it('fails fast, naming the variable, on a bad value', () => {
-    const env = { RESET_DELIVERY: 'response' };
+    const env = { RESET_DELIVERY: 'response', EMAIL_VERIFICATION: 'off' };
     expect(() => loadConfig({ ...env, BCRYPT_COST: '3' })).toThrow(/^BCRYPT_COST must be/u);
     expect(() => loadConfig({ ...env, BCRYPT_COST: 'twelve' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...env, COOKIE_SECURE: 'yes' })).toThrow(/^COOKIE_SECURE/u);
     expect(() => loadConfig({ ...env, LOG_LEVEL: 'LOUD' })).toThrow(/^LOG_LEVEL/u);
     expect(() => loadConfig({ ...env, LOG_FORMAT: 'yaml' })).toThrow(/^LOG_FORMAT/u);
     expect(() => loadConfig({})).toThrow(/^MAIL_FROM is required/u);
+    expect(() => loadConfig({ RESET_DELIVERY: 'response' })).toThrow(
+      /^MAIL_FROM is required when EMAIL_VERIFICATION is "required"/u,
+    );
+    expect(() => loadConfig({ ...env, EMAIL_VERIFICATION: 'maybe' })).toThrow(
+      /^EMAIL_VERIFICATION must be one of off, optional, required/u,
+    );
     for (const origins of [
       '*',
       'https://app.example.com/',
@@ -60,7 +69,7 @@ describe('loadConfig', () => {
   });
 
   it('writes metrics with JSON logs, not with text logs, unless METRICS_ENABLED says', () => {
-    const env = { RESET_DELIVERY: 'response' };
+    const env = { RESET_DELIVERY: 'response', EMAIL_VERIFICATION: 'off' };
     expect(loadConfig(env)).toMatchObject({ logFormat: 'json', metricsEnabled: true });
     expect(loadConfig({ ...env, LOG_FORMAT: 'text' })).toMatchObject({
       logFormat: 'text',
