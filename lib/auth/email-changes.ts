@@ -1,5 +1,4 @@
 import type { Platform } from '../app';
-import type { Config } from '../platform/config';
 import { SesMailer, type Mailer } from '../platform/mailer';
 import type { DB } from '../store/db';
 import { ConflictError, DuplicateEmailError, NoResultFound } from '../store/errors';

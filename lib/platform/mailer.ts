@@ -34,11 +34,11 @@ export class SesMailer implements Mailer {
   constructor(private readonly settings: MailerSettings) {}
 
   sendVerification(to: string, token: string): Promise<void> {
-    return this.send(to, 'Verify your email', `Verification token: ${token}`);
+    return this.send(to, 'Verify your email', `verify-email?verification_token=${token}`);
   }
 
   sendEmailChange(to: string, token: string): Promise<void> {
-    return this.send(to, 'Confirm your new email', `Email change token: ${token}`);
+    return this.send(to, 'Confirm your new email', `confirm-email?token=${token}`);
   }
 
   sendEmailChangeNotice(to: string, newEmail: string): Promise<void> {
