@@ -80,7 +80,9 @@ function fromItem(item: Record<string, unknown> | undefined): User | null {
     reset_expires_at: (item.reset_expires_at as number | undefined) ?? null,
     failed_logins: isNumber(item.failed_logins) ? item.failed_logins : 0,
     locked_until: (item.locked_until as number | undefined) ?? null,
-    email_verified: item.email_verified === true,
+    // Users stored before verification existed have no flag: their accounts predate the
+    // requirement, and refusing them at their next login would lock every owner out at once.
+    email_verified: item.email_verified !== false,
     verify_token: (item.verify_token as string | undefined) ?? null,
     verify_expires_at: (item.verify_expires_at as number | undefined) ?? null,
     verify_sent_at: (item.verify_sent_at as number | undefined) ?? null,

@@ -17,8 +17,9 @@ export interface User {
   /** Epoch milliseconds until which logins are refused (AccountLocked). */
   locked_until: number | null;
   /**
-   * Whether a mail to `email` came back through its verification link. False until then, also for
-   * users made before verification existed: the pages and POST /verify_email send them a link.
+   * Whether a mail to `email` came back through a link (verification, email change, or a reset
+   * token sent by mail). False for new users until then; users stored before verification
+   * existed have no flag and count as verified (their accounts predate the requirement).
    */
   email_verified: boolean;
   /** The digest of the pending email-verification token (lookups go by email, so no item). */

@@ -1,12 +1,21 @@
 // Issue 19: the account controls that go through a mailbox (verifying the address, changing it),
 // through the routes as Lambda runs them, with a real SES v2 emulator for the mails.
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmailVerification } from '../../lib/auth/email-verification';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { Env } from '../../lib/platform/config';
 import { SesMailer } from '../../lib/platform/mailer';
-import { config, db, dynamodbEndpoint, handlerFor, testEnv, usersTable } from '../support/app';
+import {
+  config,
+  db,
+  documentClient,
+  dynamodbEndpoint,
+  handlerFor,
+  testEnv,
+  usersTable,
+} from '../support/app';
 import { itemsForEmail } from '../support/table-contents';
 import { freshEmail, ManualClock, strongPassword } from '../support/auth';
 import { authorizerEvent, httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
@@ -168,6 +177,59 @@ describe('email verification, required', () => {
     );
     clock.advanceSeconds(24 * 3600 + 1);
     await expect(verification.verify(form.email, token)).rejects.toThrow(/invalid or expired/u);
+  });
+});
+
+describe('email verification, required, for accounts that proved their address otherwise', () => {
+  const routes = stage('required');
+  const byMail = (key: string) =>
+    handlerFor(definitionOf(key), {
+      ...mailEnv,
+      EMAIL_VERIFICATION: 'required',
+      RESET_DELIVERY: 'email',
+      RESET_URL: 'https://auth.example.com/account/reset-password',
+    });
+  const requestReset = byMail('POST /reset_password');
+  const resetPassword = byMail('PUT /reset_password');
+
+  it('logs in a user stored before verification existed (no flag): no owner is locked out by the upgrade', async () => {
+    // prepare: a user as an earlier version stored it
+    const form = { email: freshEmail(), password: strongPassword() };
+    await routes.register(httpEvent('POST', '/users', { form }));
+    const { id } = await db.findUserBy({ email: form.email });
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: usersTable,
+        Key: { id },
+        UpdateExpression: 'REMOVE email_verified',
+      }),
+    );
+    // act
+    const answer = await routes.login(httpEvent('POST', '/sessions', { form }));
+    // assess
+    expect(answer.statusCode).toBe(200);
+    const decision = await routes.authorize(
+      authorizerEvent('GET', '/whoami', withCookie(sessionCookieOf(answer) ?? '')),
+    );
+    expect(decision).toMatchObject({ context: { emailVerified: 'true' } });
+  });
+
+  it('counts a password reset through a mailed token as a verification', async () => {
+    const form = { email: freshEmail(), password: strongPassword() };
+    await routes.register(httpEvent('POST', '/users', { form }));
+    await requestReset(httpEvent('POST', '/reset_password', { form: { email: form.email } }));
+    const reset_token = await tokenMailed(form.email, 'reset_token');
+    const password = strongPassword();
+    const reset = await resetPassword(
+      httpEvent('PUT', '/reset_password', {
+        form: { email: form.email, reset_token, new_password: password },
+      }),
+    );
+    expect(reset.statusCode).toBe(200);
+    const answer = await routes.login(
+      httpEvent('POST', '/sessions', { form: { ...form, password } }),
+    );
+    expect(answer.statusCode).toBe(200);
   });
 });
 
