@@ -330,7 +330,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
 });
 
 describe('the forms function', () => {
-  it('creates one DynamoDB client at cold start, shared by the five services it runs', () => {
+  it('creates one DynamoDB client at cold start, shared by every service it runs', () => {
     const created = vi.spyOn(DynamoDBDocumentClient, 'from');
     try {
       lambdaHandler(testEnv(), formsRoute);
