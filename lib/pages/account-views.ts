@@ -42,15 +42,16 @@ export function confirmEmailPageHtml(
   token: string,
   state: FormState = {},
 ): string {
+  const strong = (email: string) => `<strong>${escapeHtml(email)}</strong>`;
   const question =
     account.pendingEmail === null
       ? 'Confirm the change of your email address.'
-      : `Change the email of your account from ${account.email} to ${account.pendingEmail}?`;
+      : `Change the email of your account from ${strong(account.email)} to ${strong(account.pendingEmail)}?`;
   const form = SESSION_PAGE_FORMS['confirm-email'];
   return documentOf(
     'Confirm your new email',
     [
-      `<p>${escapeHtml(question)} From then on, you log in with the new address.</p>`,
+      `<p>${question} From then on, you log in with the new address.</p>`,
       formHtml(
         { ...form, page: 'confirm-email', action: 'confirm-email', hidden: { token } },
         state,

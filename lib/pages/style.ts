@@ -57,6 +57,7 @@ dd { margin: 0 0 1.5rem; font-size: 1.1rem; }
 h2 { font-size: 1.15rem; margin: 0 0 0.75rem; }
 .sessions { list-style: none; padding: 0; margin: 0 0 1rem; }
 .sessions li { margin: 0 0 1rem; padding: 0 0 1rem; border-bottom: 1px solid #d5dbe3; }
+.sessions li:last-child { border-bottom: none; }
 .sessions p { margin: 0 0 0.5rem; }
 .device { font-weight: 600; }
 form + form { margin-top: 1rem; }

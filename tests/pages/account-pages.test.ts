@@ -8,7 +8,7 @@ import type { HttpResponse } from '../../lib/http/response';
 import type { Env } from '../../lib/platform/config';
 import { config, db, handlerFor } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
-import { FormBrowser, headerOf } from '../support/pages';
+import { FormBrowser, headerOf, linkMailed } from '../support/pages';
 import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
 
 const mail: SesEmulator = await startSesEmulator();
@@ -39,14 +39,6 @@ function browser(env: Env = optional): FormBrowser {
 /** The text of the element with this id (the pages keep each on one line). */
 function textOf(response: HttpResponse, id: string): string | undefined {
   return new RegExp(`id="${id}"[^>]*>([^<]*)<`, 'u').exec(response.body ?? '')?.[1];
-}
-
-/** The query of the link to `page` in the last mail to `to` (verify-email?..., confirm-email?...). */
-async function linkMailed(to: string, page: string): Promise<URLSearchParams> {
-  const text = (await mail.mailsTo(to)).at(-1)?.body.text ?? '';
-  const query = new RegExp(`${page}\\?([^\\s"<>]+)`, 'u').exec(text)?.[1];
-  if (query === undefined) throw new Error(`no link to ${page} in the last mail to ${to}`);
-  return new URLSearchParams(query);
 }
 
 /** Signs up with the sign-up form and logs in with the login form: the browser holds a session. */
@@ -185,7 +177,7 @@ describe('the pages of the account controls', () => {
       'profile?notice=verification-sent',
     ]);
 
-    const link = await linkMailed(email, 'verify-email');
+    const link = await linkMailed(mail, email, 'verify-email');
     const token = link.get('verification_token') ?? '';
     // The mail's link carries its address (lib/platform/mailer.ts): the page fills both in.
     const landed = await at.get(
@@ -242,7 +234,7 @@ describe('the pages of the account controls', () => {
       'login?notice=verification-sent',
     ]);
     expect(await mail.mailsTo(account.email)).toHaveLength(2);
-    const link = await linkMailed(account.email, 'verify-email');
+    const link = await linkMailed(mail, account.email, 'verify-email');
     const verified = await at.post('verify-email', {
       email: account.email,
       verification_token: link.get('verification_token') ?? '',
@@ -288,7 +280,7 @@ describe('the pages of the account controls', () => {
     expect(textOf(pending, 'profile-email')).toBe(account.email);
 
     // The link, opened where nobody is logged in: the login page first, then back to it.
-    const token = (await linkMailed(newEmail, 'confirm-email')).get('token') ?? '';
+    const token = (await linkMailed(mail, newEmail, 'confirm-email')).get('token') ?? '';
     const elsewhere = browser();
     const landed = await elsewhere.get(`confirm-email?token=${token}`);
     const toLogin = `login?notice=login-to-confirm&next=confirm-email%3Ftoken%3D${token}`;
@@ -302,7 +294,7 @@ describe('the pages of the account controls', () => {
 
     const confirmPage = await elsewhere.get(`confirm-email?token=${token}`);
     expect(confirmPage.body).toContain(
-      `Change the email of your account from ${account.email} to ${newEmail}?`,
+      `Change the email of your account from <strong>${account.email}</strong> to <strong>${newEmail}</strong>?`,
     );
     expect(confirmPage.body).toContain(`<input type="hidden" name="token" value="${token}">`);
     const forged = await elsewhere.post('confirm-email', { token: crypto.randomUUID() });

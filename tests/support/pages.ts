@@ -1,6 +1,7 @@
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from './events';
+import type { SesEmulator } from './ses-emulator';
 
 /** Where the pages are, for reading their relative addresses. */
 const PAGES_BASE = 'https://test.example/account/';
@@ -54,4 +55,19 @@ export class FormBrowser {
     if (cookie !== undefined) this.sessionId = cookie === '' ? undefined : cookie;
     return response;
   }
+}
+
+/**
+ * The query of the link to the page `page` (verify-email, confirm-email) in the last mail the
+ * emulator received for `to`.
+ */
+export async function linkMailed(
+  mail: SesEmulator,
+  to: string,
+  page: string,
+): Promise<URLSearchParams> {
+  const text = (await mail.mailsTo(to)).at(-1)?.body.text ?? '';
+  const query = new RegExp(`${page}\\?([^\\s"<>]+)`, 'u').exec(text)?.[1];
+  if (query === undefined) throw new Error(`no link to ${page} in the last mail to ${to}`);
+  return new URLSearchParams(query);
 }
