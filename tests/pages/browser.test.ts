@@ -104,7 +104,17 @@ describe.skipIf(!chromiumInstalled)(
         viewport: { width: 720, height: 640 },
         ...options,
       });
-      return context.newPage();
+      const page = await context.newPage();
+      // A CSP violation or a script error is a console error; so is each error answer the API
+      // gives, which the tests expect ("Failed to load resource: ... status of 4xx").
+      page.on('console', (message) => {
+        const answered = /^Failed to load resource: the server responded with a status of 4\d\d/u;
+        if (message.type() === 'error' && !answered.test(message.text())) {
+          problems.push(`${page.url()}: ${message.text()}`);
+        }
+      });
+      page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+      return page;
     }
 
     const shoot = (page: Page, name: string) =>
