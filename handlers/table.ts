@@ -187,9 +187,11 @@ const ENTRIES = [
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
-  // The hosted pages: GET serves the pages and their two files, reading the session for the
-  // profile; POST takes their forms posted without JavaScript, each by its API route's rules.
-  // The profile page lists the user's sessions, as GET /sessions does.
+  // The hosted pages: GET serves the pages and their two files, reading the session and its user
+  // for the profile (its sessions, as GET /sessions lists them), the email change's confirmation
+  // and the deletion's second step; POST takes their forms posted without JavaScript, each by its
+  // API route's rules: sign-up, login, the reset, and the account's own controls (which need no
+  // right that CREDENTIALS and the mail lack).
   {
     key: 'GET /account/{page}',
     fn: 'pages',

@@ -164,7 +164,11 @@ export class Sessions {
 
   /** The live sessions of the caller's user, newest first; SessionNotFound without a session. */
   async list(sessionId: string | null | undefined): Promise<SessionView[]> {
-    const { session, user } = await this.caller(sessionId);
+    return this.listOf(await this.caller(sessionId));
+  }
+
+  /** The live sessions of a caller already read (`caller`), newest first. */
+  async listOf({ session, user }: { session: StoredSession; user: User }): Promise<SessionView[]> {
     const now = this.now();
     const live = { ...user, sessions: liveOnly(user.sessions, now) };
     return (await this.db.sessionsOf(live))

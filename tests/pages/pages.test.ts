@@ -63,9 +63,10 @@ describe('the pages and their files', () => {
       expect(header(response, 'X-Content-Type-Options')).toBe('nosniff');
       expect(header(response, 'Referrer-Policy')).toBe('no-referrer');
       const body = response.body ?? '';
-      // Every address is a path of this origin; nothing inline to run or style.
+      // Every address is a path of this origin, under /account/ or relative to the page (the
+      // pages' own); nothing inline to run or style.
       for (const [, url] of body.matchAll(/(?:src|href|action)="([^"]*)"/gu)) {
-        expect(url).toMatch(/^\/account\//u);
+        expect(url).toMatch(/^(?:\/account\/)?[a-z][\w.-]*(?:\?|$)/u);
       }
       expect(body).not.toMatch(/<script>|<style|style="|\son\w+=/u);
     }
@@ -134,7 +135,7 @@ describe('the forms, posted without JavaScript', () => {
     const after = await get('profile', { cookies });
     expect([after.statusCode, header(after, 'Location')]).toEqual([
       303,
-      '/account/login?notice=login-needed',
+      'login?notice=login-needed',
     ]);
     const again = await post('logout', {}, cookies);
     expect(header(again, 'Location')).toBe('/account/login?notice=session-ended');
@@ -329,7 +330,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
 });
 
 describe('the forms function', () => {
-  it('creates one DynamoDB client at cold start, shared by the five services it runs', () => {
+  it('creates one DynamoDB client at cold start, shared by every service it runs', () => {
     const created = vi.spyOn(DynamoDBDocumentClient, 'from');
     try {
       lambdaHandler(testEnv(), formsRoute);
