@@ -183,7 +183,8 @@ describe('GET /whoami', () => {
           userId: user.id,
           email,
           sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
-          emailVerified: 'false',
+          // Carried as "false" in the authorizer's context, read back as a boolean.
+          emailVerified: false,
         },
       ]);
     }
