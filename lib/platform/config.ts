@@ -85,11 +85,13 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be "true" or "false", got "${raw}"`);
 }
 
-/** A name put in mail subjects: one line, short enough to read there. */
+/** A name put in mail subjects: short, on one line, and nothing a mail header could misread. */
 function oneLine(env: Env, name: string, fallback: string): string {
   const value = text(env, name, fallback);
   if (value.length > 100 || /\p{Cc}/u.test(value)) {
-    throw new ConfigError(`${name} must be one line of at most 100 characters`);
+    throw new ConfigError(
+      `${name} must be at most 100 characters, without line breaks or other control characters`,
+    );
   }
   return value;
 }

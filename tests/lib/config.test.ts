@@ -79,7 +79,9 @@ describe('loadConfig', () => {
     ).toMatchObject({ productName: 'Acme Cloud', pagesUrl: 'https://acme.test/account' });
     for (const name of ['Acme\nBcc: x@example.com', 'Acme\u0085', 'A'.repeat(101)]) {
       expect(() => loadConfig({ ...env, PRODUCT_NAME: name })).toThrow(
-        new ConfigError('PRODUCT_NAME must be one line of at most 100 characters'),
+        new ConfigError(
+          'PRODUCT_NAME must be at most 100 characters, without line breaks or other control characters',
+        ),
       );
     }
     for (const url of [
