@@ -50,7 +50,10 @@ describe('the output of npm start', () => {
       client.call('POST', '/reset_password', { form: { email } }),
       200,
     );
-    const line = await printedLine(() => service.output(), /^MAIL to /u);
+    const line = await printedLine(
+      () => service.output(),
+      new RegExp(`^MAIL to ${email}: reset `, 'u'),
+    );
     const link = new URL(line.split(' ').at(-1) ?? '');
     const opened = await fetch(link);
     const page = { status: opened.status, html: await opened.text() };
@@ -91,7 +94,10 @@ describe('the output of npm start', () => {
 
   it('prints one line per mail, with its link to the local pages, which works', () => {
     // One mail, one line.
-    expect(output.split('\n').filter((line) => line.startsWith('MAIL '))).toEqual([mailed.line]);
+    const toUser = output
+      .split('\n')
+      .filter((line) => line.startsWith(`MAIL to ${mailed.email}: reset `));
+    expect(toUser).toEqual([mailed.line]);
     const encoded = encodeURIComponent(mailed.email);
     expect(mailed.line).toMatch(
       new RegExp(
