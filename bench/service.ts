@@ -2,6 +2,7 @@
  * The service as the benchmark runs it in-process: every route's handler and the library, composed
  * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
+import { limitsOf } from '../handlers/table';
 import { Auth } from '../lib/auth/auth';
 import { authorizerHandler } from '../lib/http/authorizer';
 import { lambdaHandler, type LambdaHandler } from '../lib/http/lambda';
@@ -48,8 +49,8 @@ export async function loadService(env: Env) {
   const documentClient = createDocumentClient(config);
   const db = new DB(config.usersTable, documentClient);
   const handlers: Record<string, LambdaHandler> = {};
-  for (const [{ fn }, definition] of await loadRouteDefinitions()) {
-    handlers[fn] = lambdaHandler(env, definition);
+  for (const [route, definition] of await loadRouteDefinitions()) {
+    handlers[route.fn] = lambdaHandler(env, definition, limitsOf(route));
   }
   return {
     /** Every route's handler, by its function's name in the route table. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   AUTHORIZER,
   FUNCTIONS,
+  limitsOf,
   ROUTES,
   type Access,
   type LambdaFunction,
@@ -54,7 +55,10 @@ export function roleStatements(access: Access): unknown[] {
   return statements;
 }
 
-/** Writes the Lambda entry of every route function under `serviceDir`. */
+/**
+ * Writes the Lambda entry of every route function under `serviceDir`, with what its table entry
+ * says the handler enforces (limitsOf).
+ */
 export function writeEntries(serviceDir: string): void {
   const dir = join(serviceDir, ENTRIES_DIR);
   mkdirSync(dir, { recursive: true });
@@ -64,7 +68,7 @@ export function writeEntries(serviceDir: string): void {
       `// Generated from handlers/table.ts by deploy/route-resources.ts: ${route.key}, composed at cold start.\n` +
         `import { lambdaHandler } from '../lib/http/lambda';\n` +
         `import { route } from '../handlers/${route.module}';\n\n` +
-        `export const handler = lambdaHandler(process.env, route);\n`,
+        `export const handler = lambdaHandler(process.env, route, ${JSON.stringify(limitsOf(route))});\n`,
     );
   }
 }

@@ -8,7 +8,7 @@
  *
  * Type imports only: the $default function bundles this list, and the framework loads it.
  */
-import type { RouteKey } from '../lib/http/lambda';
+import type { RouteKey, RouteLimits } from '../lib/http/lambda';
 import type { IndexedAttribute } from '../lib/store/table';
 
 /** What a function's role may do to the users table (and SES), and nothing more. */
@@ -22,8 +22,12 @@ export interface Access {
 }
 
 /**
- * The API Gateway route throttle: `default` for the service as a whole, `credential` for routes
- * that spend a bcrypt compare or send a mail for anyone who asks (serverless.yml, custom.throttling).
+ * How a route is throttled. `credential`: a route that checks a password or sends a mail for
+ * anyone who asks; each client address has a budget of attempts per minute on these routes
+ * together (CLIENT_ATTEMPTS_PER_MINUTE, lib/http/client-budget.ts), which their role needs
+ * `UpdateItem` for, and API Gateway caps the route as a whole at its own cost ceiling.
+ * `default`: the cost ceiling of every other route. The ceilings are serverless.yml's
+ * custom.throttling, chosen from the cost table of `npm run bench` (docs/BENCHMARKS.md).
  */
 export type ThrottleClass = 'default' | 'credential';
 
@@ -88,9 +92,11 @@ const ENTRIES = [
     module: 'register',
     // The email guard item is read first, so a taken email costs no bcrypt hash; the user and its
     // guard item are then written in one transaction of two conditional puts. Where the stage
-    // verifies emails, the link is mailed.
-    access: { table: ['GetItem', 'PutItem'], mail: true },
+    // verifies emails, the link is mailed. A hash for anyone who asks: `credential`, so the
+    // per-client budget (its UpdateItem) and the stricter ceiling apply.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem'], mail: true },
     seed: true,
+    throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
   {
@@ -253,6 +259,11 @@ export const AUTHORIZER: LambdaFunction = {
   access: { table: ['GetItem'] },
   memoryMb: IO_MB,
 };
+
+/** What a route's handler enforces itself, as its entry says (lib/http/lambda.ts). */
+export function limitsOf(route: Pick<Route, 'throttle'>): RouteLimits {
+  return { clientBudget: route.throttle === 'credential' };
+}
 
 /** Every Lambda function of the service. */
 export const FUNCTIONS: readonly LambdaFunction[] = [...ROUTES, AUTHORIZER];

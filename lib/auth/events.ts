@@ -1,13 +1,24 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** What happened to an account during one request; logged and counted as metrics. */
+/**
+ * What happened to an account, or to a client's budget, during one request; logged and counted as
+ * metrics (by kind: never with an address or an account).
+ */
 export type AuthEvent =
   | 'user_registered'
   | 'login_succeeded'
   | 'login_failed'
+  /** The account is locked for clients without its device cookie. */
   | 'login_refused_locked'
+  /** The device cookie presented is valid, and its device is locked. */
+  | 'login_refused_device_locked'
   | 'login_refused_unverified'
+  /** Too many failures from clients without a device cookie: the account's lock for them. */
   | 'account_locked'
+  /** Too many failures from one trusted device: that device's own lock. */
+  | 'device_locked'
+  /** A client address over its budget of attempts per minute (lib/http/client-budget.ts). */
+  | 'client_over_budget'
   | 'logged_out'
   | 'session_ended'
   | 'other_sessions_ended'

@@ -32,6 +32,7 @@ import {
   MalformedRequest,
   MissingField,
   RepeatedField,
+  TooManyRequests,
   UnsupportedMediaType,
   type FieldError,
 } from './errors';
@@ -111,6 +112,10 @@ const ANSWERS = new Map([
   answer(InvalidEmailChangeToken, ownMessage(403, 'invalid_email_change_token')),
   answer(AccountLocked, (error) => ({
     ...ownMessage(429, 'account_locked')(error),
+    headers: { 'Retry-After': String(error.retryAfterSeconds) },
+  })),
+  answer(TooManyRequests, (error) => ({
+    ...ownMessage(429, 'too_many_requests')(error),
     headers: { 'Retry-After': String(error.retryAfterSeconds) },
   })),
   // The cause (the SDK's error) is for the logs only.

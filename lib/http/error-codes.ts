@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'invalid_credentials',
   'wrong_password',
   'account_locked',
+  'too_many_requests',
   'email_not_verified',
   'no_live_session',
   'unknown_session',

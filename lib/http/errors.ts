@@ -63,3 +63,10 @@ export class UnsupportedMediaType extends RequestError {
     super(message);
   }
 }
+
+/** A client address over its budget of attempts (lib/http/client-budget.ts). */
+export class TooManyRequests extends RequestError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many requests from this address, try again later');
+  }
+}

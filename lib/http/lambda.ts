@@ -6,6 +6,7 @@ import type { Env } from '../platform/config';
 import { REQUEST_MESSAGE, type RequestLog } from '../platform/local-log-format';
 import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
+import { clientBudgetOf } from './client-budget';
 import { withCors } from './cors';
 import { refuseCrossSite } from './csrf';
 import { errorJson, INTERNAL_ERROR, knownAnswer, type ErrorAnswer } from './error-answers';
@@ -29,6 +30,30 @@ export type LambdaHandler = (
 export interface RouteDefinition<S> {
   services: ServiceBuilder<S>;
   handle: (app: Platform & S) => RequestHandler;
+  /**
+   * How the route answers an error thrown before it runs (a cross-site request, a client over its
+   * budget) or that it let through; unset, the JSON answer of errorResponse. The pages' forms
+   * answer a page instead.
+   */
+  answerError?: (app: Platform & S) => ErrorHandler;
+}
+
+/** Answers a request with the error it met. */
+export type ErrorHandler = (
+  error: unknown,
+  event: APIGatewayProxyEventV2,
+) => Promise<HttpResponse> | HttpResponse;
+
+/**
+ * What the route table (handlers/table.ts) says that a route's handler itself enforces: each
+ * route's generated Lambda entry passes its own (deploy/route-resources.ts).
+ */
+export interface RouteLimits {
+  /**
+   * Each client address spends one of its attempts per minute before the route runs
+   * (lib/http/client-budget.ts): on the routes that check a password or send a mail.
+   */
+  clientBudget: boolean;
 }
 
 /** Spelled out so the compiler infers the services' type from the builder. */
@@ -77,12 +102,26 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
 
 /**
  * The Lambda handler of a route: composes its services from `env` once (at cold start), then for
- * each request refuses a cross-site browser request that changes state, runs the route, maps
- * errors, and writes one log line and the request's metrics.
+ * each request refuses a cross-site browser request that changes state, spends the client's
+ * budget where `limits` says so (before the route spends anything), runs the route, maps errors,
+ * and writes one log line and the request's metrics.
  */
-export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
+export function lambdaHandler<S>(
+  env: Env,
+  route: RouteDefinition<S>,
+  limits: RouteLimits,
+): LambdaHandler {
   const app = compose(env, route.services);
   const handle = route.handle(app);
+  const budget = limits.clientBudget ? clientBudgetOf(app) : null;
+  const answerError: ErrorHandler =
+    route.answerError?.(app) ??
+    ((error, event) => errorResponse(error, event.requestContext.requestId, app.logger));
+  const guarded = async (event: APIGatewayProxyEventV2) => {
+    refuseCrossSite(event, app.config.allowedOrigins);
+    await budget?.spend(event);
+    return handle(event);
+  };
   return async (event, context) => {
     const started = performance.now();
     const requestId = event.requestContext.requestId;
@@ -90,11 +129,10 @@ export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHan
     let response: HttpResponse;
     let errorName: string | undefined;
     try {
-      refuseCrossSite(event, app.config.allowedOrigins);
-      response = await recordAuthEventsInto(events, () => handle(event));
+      response = await recordAuthEventsInto(events, () => guarded(event));
     } catch (error) {
       errorName = serialiseError(error).name;
-      response = errorResponse(error, requestId, app.logger);
+      response = await answerError(error, event);
     }
     response = withCors(response, event, app.config);
     const line: RequestLog = {

@@ -97,6 +97,10 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
     place: 'password',
     text: 'Too many wrong passwords: this account is locked for now. Try again in {retry}, or reset your password.',
   },
+  too_many_requests: {
+    place: null,
+    text: 'Too many attempts from your network in the last minute. Wait {retry} and try again.',
+  },
   invalid_reset_token: {
     place: 'reset_token',
     text: 'This reset code is wrong or has expired. Ask for a new one.',

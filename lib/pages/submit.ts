@@ -14,7 +14,8 @@ import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from 
 import type { ErrorAnswer } from '../http/error-answers';
 import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
-import { answerFor, type RequestHandler } from '../http/lambda';
+import { errorJson } from '../http/error-answers';
+import { answerFor, type ErrorHandler, type RequestHandler } from '../http/lambda';
 import type { HttpResponse } from '../http/response';
 import { SESSION_PAGE_FORMS } from './account-views';
 import type { FieldSpec } from './html';
@@ -208,13 +209,34 @@ async function problemPage(
 }
 
 /**
+ * What the forms' function answers an error with: the page the form's error comes back on
+ * (problemPage), or the next page where an error leads on (a logout without a session). Also for
+ * an error met before the form ran (lib/http/lambda.ts): a client over its budget, a cross-site
+ * post. A page no form has gets the API's JSON answer.
+ */
+export function formErrorPage(app: FormApp): ErrorHandler {
+  return async (error, event) => {
+    const name = event.pathParameters?.page ?? '';
+    const answer = answerFor(error, event.requestContext.requestId, app.logger);
+    if (!isFormAction(name)) return errorJson(answer);
+    const after = nextPage(
+      name,
+      { ok: false, code: answer.code },
+      event.queryStringParameters?.next ?? null,
+    );
+    return after === null ? problemPage(name, event, app, answer) : seeOther(after);
+  };
+}
+
+/**
  * POST /account/{page}: a form posted without JavaScript. It runs the service its API route runs,
  * by the same rules; a success leads to the next page (303, with the cookies the route would
- * set), an error comes back as the same form with its sentence next to its field (see
- * problemPage) and the status the API would answer.
+ * set), an error is answered by formErrorPage: the same form with its sentence next to its field
+ * (see problemPage) and the status the API would answer.
  */
 export function submitForm(app: FormApp): RequestHandler {
   const actions = formActions(app);
+  const errorPage = formErrorPage(app);
   return async (event) => {
     const name = event.pathParameters?.page ?? '';
     if (!isFormAction(name)) return NOT_FOUND;
@@ -223,9 +245,7 @@ export function submitForm(app: FormApp): RequestHandler {
     try {
       done = await actions[name](event);
     } catch (error) {
-      const answer = answerFor(error, event.requestContext.requestId, app.logger);
-      const after = nextPage(name, { ok: false, code: answer.code }, next);
-      return after === null ? problemPage(name, event, app, answer) : seeOther(after);
+      return errorPage(error, event);
     }
     // Every form has a next page after a success; the login page is only for the type's sake.
     const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? '/account/login';

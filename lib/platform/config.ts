@@ -48,6 +48,20 @@ export interface Config {
   loginMaxFailures: number;
   loginLockSeconds: number;
   loginLockMaxSeconds: number;
+  /**
+   * Requests a client address may make per minute to the routes that check a password or send a
+   * mail, all of them together (lib/http/client-budget.ts).
+   */
+  clientAttemptsPerMinute: number;
+  /** How long a device cookie is trusted after the login that set it (lib/auth/device-cookies.ts). */
+  deviceCookieTtlSeconds: number;
+  /**
+   * The service key itself, base64 (at least 32 bytes): only where no parameter store is, the
+   * local stage (npm start generates it) and the tests. lib/platform/service-key.ts.
+   */
+  serviceKey: string | undefined;
+  /** Deployed stages: the SSM SecureString parameter that holds the service key. */
+  serviceKeyParameter: string | undefined;
   maxBodyBytes: number;
   /** Origins whose pages may call the API with the user's cookie (credentialed CORS); none by default. */
   allowedOrigins: readonly string[];
@@ -140,6 +154,35 @@ function origins(env: Env, name: string): readonly string[] {
   });
 }
 
+/** The service key's smallest size: HMAC-SHA256 and HKDF-SHA256 want 32 bytes of entropy. */
+export const SERVICE_KEY_MIN_BYTES = 32;
+
+function serviceKey(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  const valid =
+    /^[A-Za-z0-9+/]+={0,2}$/u.test(raw) &&
+    Buffer.from(raw, 'base64').length >= SERVICE_KEY_MIN_BYTES;
+  if (!valid) {
+    // Never quoted: it is a secret.
+    throw new ConfigError(
+      `${name} must be at least ${SERVICE_KEY_MIN_BYTES} random bytes in base64 (openssl rand -base64 32)`,
+    );
+  }
+  return raw;
+}
+
+/** An SSM parameter's full name: a path, so that its ARN is `...:parameter/<path>`. */
+function parameterName(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw !== undefined && !/^(\/[\w.-]+)+$/u.test(raw)) {
+    throw new ConfigError(
+      `${name} must be a parameter path such as /user-auth/prod/service-key, got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const raw = text(env, name, fallback);
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -177,6 +220,10 @@ export function loadConfig(env: Env): Config {
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 60, 1, 86_400),
     loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 3600, 1, 604_800),
+    clientAttemptsPerMinute: integer(env, 'CLIENT_ATTEMPTS_PER_MINUTE', 30, 1, 1_000_000),
+    deviceCookieTtlSeconds: integer(env, 'DEVICE_COOKIE_TTL_SECONDS', 31_536_000, 3600, 63_072_000),
+    serviceKey: serviceKey(env, 'SERVICE_KEY'),
+    serviceKeyParameter: parameterName(env, 'SERVICE_KEY_PARAMETER'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 8192, 256, 1_048_576),
     allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
     // Reads well wherever a mail names it ("Verify your email address for your account").
@@ -190,6 +237,9 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(
       `MAIL_FROM is required when EMAIL_VERIFICATION is "${config.emailVerification}"`,
     );
+  }
+  if (config.serviceKey !== undefined && config.serviceKeyParameter !== undefined) {
+    throw new ConfigError('SERVICE_KEY and SERVICE_KEY_PARAMETER are both set: keep one');
   }
   if (config.loginLockMaxSeconds < config.loginLockSeconds) {
     throw new ConfigError('LOGIN_LOCK_MAX_SECONDS must not be below LOGIN_LOCK_SECONDS');

@@ -14,6 +14,13 @@
  *   session of the user they were issued to.
  *   Session and reset items carry `ttl` (epoch seconds), so DynamoDB deletes them some time after
  *   they expire; reads refuse them from the moment they expire.
+ * - Counter items, which belong to no user and are written with one conditional UpdateItem each,
+ *   never in a transaction. Both carry `ttl`: DynamoDB removes them once they no longer matter.
+ *   - Budget items, `budget#<client address>#<window start, epoch seconds>`, with `attempts`: the
+ *     requests a client address made in that minute to the budgeted routes
+ *     (lib/store/client-budgets.ts).
+ *   - Device items, `device#<device cookie's id>`, with `failed_logins` and `locked_until`: the
+ *     failed logins from one trusted device and its own lock (lib/store/devices.ts).
  * - GSIs on `email` (user items), `session_id` (session items) and `reset_token` (user items),
  *   KEYS_ONLY. Login finds an email through its index first and falls back to the guard item on a
  *   miss; a candidate from any index is confirmed by a consistent read of the user, since an index
@@ -44,6 +51,14 @@ export function sessionItemId(digest: string): string {
 
 export function resetItemId(digest: string): string {
   return `reset#${digest}`;
+}
+
+export function budgetItemId(client: string, windowStartSeconds: number): string {
+  return `budget#${client}#${windowStartSeconds}`;
+}
+
+export function deviceItemId(deviceId: string): string {
+  return `device#${deviceId}`;
 }
 
 /** TTL wants whole epoch seconds: the item goes some time after it has expired, never before. */

@@ -14,6 +14,10 @@ describe('loadConfig', () => {
       emailVerification: 'required',
       cookieSecure: true,
       loginMaxFailures: 5,
+      clientAttemptsPerMinute: 30,
+      deviceCookieTtlSeconds: 31_536_000,
+      serviceKey: undefined,
+      serviceKeyParameter: undefined,
       maxBodyBytes: 8192,
       refuseCommonPasswords: true,
       allowedOrigins: [],
@@ -57,6 +61,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...env, EMAIL_VERIFICATION: 'maybe' })).toThrow(
       /^EMAIL_VERIFICATION must be one of off, optional, required/u,
     );
+    expect(() => loadConfig({ ...env, CLIENT_ATTEMPTS_PER_MINUTE: '0' })).toThrow(
+      /^CLIENT_ATTEMPTS_PER_MINUTE must be an integer from 1 to 1000000/u,
+    );
+    // The key is never quoted, even when it is refused.
+    const short = Buffer.alloc(16, 7).toString('base64');
+    expect(() => loadConfig({ ...env, SERVICE_KEY: short })).toThrow(
+      /^SERVICE_KEY must be at least 32 random bytes in base64 \(openssl rand -base64 32\)$/u,
+    );
+    expect(() => loadConfig({ ...env, SERVICE_KEY_PARAMETER: 'no-slash' })).toThrow(
+      /^SERVICE_KEY_PARAMETER must be a parameter path/u,
+    );
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(() =>
+      loadConfig({
+        ...env,
+        SERVICE_KEY: key,
+        SERVICE_KEY_PARAMETER: '/user-auth/prod/service-key',
+      }),
+    ).toThrow(/^SERVICE_KEY and SERVICE_KEY_PARAMETER are both set/u);
     for (const origins of [
       '*',
       'https://app.example.com/',

@@ -9,6 +9,7 @@ import { route as whoamiRoute } from '../../handlers/whoami';
 import { config, handlerFor } from '../support/app';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
+import { earlyInABudgetWindow } from '../support/budget';
 import { OpenApiContract } from '../support/openapi';
 import { ROUTE_KEYS, ROUTES } from '../../handlers/table';
 import { apiRoutes, BODY_ROUTE_KEYS, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
@@ -137,6 +138,23 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect(locked.statusCode).toBe(429);
     expect(Number(locked.headers?.['Retry-After'])).toBeGreaterThan(0);
     expect((await call('POST /sessions', { body: 'password=only' })).statusCode).toBe(400);
+  });
+
+  it('the routes that check a password or send a mail answer 429 over a client budget', async () => {
+    // One attempt a minute per address, each route from an address of its own.
+    const budgeted = apiRoutes({ CLIENT_ATTEMPTS_PER_MINUTE: '1' });
+    const user = await registered();
+    const requests: [string, EventOptions][] = [
+      ['POST /users', { form: freshUser(), sourceIp: '192.0.2.11' }],
+      ['POST /sessions', { form: user, sourceIp: '192.0.2.12' }],
+      ['POST /reset_password', { form: { email: user.email }, sourceIp: '192.0.2.13' }],
+    ];
+    await earlyInABudgetWindow();
+    for (const [route, options] of requests) {
+      expect((await call(route, options, budgeted[route])).statusCode).toBe(200);
+      const refused = await call(route, options, budgeted[route]);
+      expect([route, refused.statusCode]).toEqual([route, 429]);
+    }
   });
 
   it('GET /profile and DELETE /sessions need a live session; logout redirects to /', async () => {

@@ -330,10 +330,10 @@ describe("the profile's sessions, ended without JavaScript", () => {
 });
 
 describe('the forms function', () => {
-  it('creates one DynamoDB client at cold start, shared by every service it runs', () => {
+  it('creates one DynamoDB client at cold start, shared by every service it runs and its budget', () => {
     const created = vi.spyOn(DynamoDBDocumentClient, 'from');
     try {
-      lambdaHandler(testEnv(), formsRoute);
+      lambdaHandler(testEnv(), formsRoute, { clientBudget: true });
       expect(created).toHaveBeenCalledTimes(1);
     } finally {
       created.mockRestore();

@@ -11,6 +11,7 @@ import { createLogger } from '../../lib/platform/logger';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { config, handlerFor } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
+import { earlyInABudgetWindow } from '../support/budget';
 import { definitionOf, routesFor, type RouteKey } from '../support/routes';
 
 /**
@@ -318,6 +319,23 @@ describe('every error the API routes answer has a code, and its sentence next to
       expect([problem.code, problem.field]).toEqual([problem.code, null]);
       expect([problem.code, problem.text === APOLOGY]).toEqual([problem.code, false]);
     }
+    // A client over its budget: one attempt a minute from its address.
+    const budgeted = handlerFor(definitionOf('POST /sessions'), {
+      CLIENT_ATTEMPTS_PER_MINUTE: '1',
+    });
+    const fromOne = () =>
+      budgeted(httpEvent('POST', '/sessions', { form, sourceIp: '203.0.113.77' }));
+    await earlyInABudgetWindow();
+    await fromOne();
+    const overBudget = detailsOf(await fromOne());
+    expect(overBudget.code).toBe('too_many_requests');
+    expect(describeProblem(overBudget, SIGNUP)).toEqual({
+      field: null,
+      text: expect.stringMatching(
+        /^Too many attempts from your network in the last minute\. Wait \d+ \w+ and try again\.$/u,
+      ),
+    });
+    seen.add('too_many_requests');
     // DynamoDB down: the answer every route gives then.
     const unavailable = errorResponse(
       new DependencyUnavailable(new Error('down')),

@@ -8,9 +8,11 @@ import { inject } from 'vitest';
 import type { Env } from '../../lib/platform/config';
 import { loadConfig, type Config } from '../../lib/platform/config';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
+import { limitsOf } from '../../handlers/table';
 import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../../lib/http/lambda';
 import { DB } from '../../lib/store/db';
 import { createUsersTable } from './table';
+import { loadRouteDefinitions } from './route-definitions';
 import { TEST_SETTINGS } from './settings';
 
 export const dynamodbEndpoint = inject('dynamodbEndpoint');
@@ -40,7 +42,18 @@ export const config = testConfig();
 export const documentClient = createDocumentClient(config);
 export const db = new DB(config.usersTable, documentClient);
 
-/** A route's Lambda handler, composed from the test environment with `overrides` on top. */
+/** Each route definition's entry in the route table (handlers/table.ts). */
+const entries = new Map(
+  [...(await loadRouteDefinitions())].map(([entry, definition]) => [definition, entry]),
+);
+
+/**
+ * A route's Lambda handler, composed from the test environment with `overrides` on top, with the
+ * limits its route table entry gives its Lambda entry (a per-client budget on the `credential`
+ * routes).
+ */
 export function handlerFor<S>(route: RouteDefinition<S>, overrides: Env = {}): LambdaHandler {
-  return lambdaHandler(testEnv(overrides), route);
+  const entry = entries.get(route as RouteDefinition<unknown>);
+  if (entry === undefined) throw new Error('the route table names no module with this route');
+  return lambdaHandler(testEnv(overrides), route, limitsOf(entry));
 }

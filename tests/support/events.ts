@@ -15,6 +15,8 @@ export interface EventOptions {
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
   query?: Record<string, string>;
+  /** The client's address as API Gateway reports it (the TCP peer); 127.0.0.1 unless given. */
+  sourceIp?: string;
 }
 
 /** A multipart/form-data body of plain fields, as `curl -F` and `requests` write it. */
@@ -72,7 +74,13 @@ export function httpEvent(
       apiId: 'test',
       domainName: 'test.execute-api.us-east-1.amazonaws.com',
       domainPrefix: 'test',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: {
+        method,
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: options.sourceIp ?? '127.0.0.1',
+        userAgent: 'vitest',
+      },
       requestId: randomUUID(),
       routeKey: `${method} ${path}`,
       stage: '$default',
