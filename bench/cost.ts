@@ -45,6 +45,14 @@ export const ALLOWANCE = { ms: 10, ratio: 0.1 } as const;
 
 const MONTH_SECONDS = 30 * 24 * 3600;
 
+/**
+ * What a month of one route at its throttle may cost: the ceiling serverless.yml's route
+ * throttles are chosen to keep each route under (custom.throttling). An assumption about what a
+ * team can afford for a flood it would be alarmed about within minutes, not a measurement:
+ * change it and the throttles together.
+ */
+export const AFFORDABLE_MONTH_DOLLARS = 1000;
+
 /** Read units: 4 KB per unit, rounded up, half a unit when eventually consistent (GSI queries). */
 export function readUnits(bytes: number, consistent: boolean): number {
   const units = Math.max(1, Math.ceil(bytes / 4096));
@@ -162,6 +170,11 @@ export function throttleRates(serverlessYml: string): Record<ThrottleClass, numb
 /** Dollars for a 30-day month of requests at `rps`, each at `perMillion`. */
 export function monthAt(rps: number, perMillion: number): number {
   return ((rps * MONTH_SECONDS) / 1e6) * perMillion;
+}
+
+/** The whole requests a second that AFFORDABLE_MONTH_DOLLARS pays for at `perMillion`. */
+export function affordableRps(perMillion: number): number {
+  return Math.floor((AFFORDABLE_MONTH_DOLLARS * 1e6) / (MONTH_SECONDS * perMillion));
 }
 
 interface Measured {
@@ -310,16 +323,25 @@ export async function costSection(
   const rates = throttleRates(readFileSync(join(__dirname, '..', 'serverless.yml'), 'utf8'));
   const routeRows = rows.filter((r) => r.httpApi);
   const ceilings = table(
-    ['route', 'throttle', 'rps', 'requests a month', '$ a month at the limit'],
+    [
+      'route',
+      'throttle',
+      'rps',
+      'requests a month',
+      '$ a month at the limit',
+      `rps $${AFFORDABLE_MONTH_DOLLARS} a month pays for`,
+    ],
     routeRows.map((r) => {
       const throttle = ROUTES.find((route) => route.fn === r.fn)?.throttle ?? 'default';
       const rps = rates[throttle];
+      const affordable = affordableRps(priceOf(r));
       return [
         `\`${r.route}\``,
         throttle,
         String(rps),
         `${((rps * MONTH_SECONDS) / 1e6).toFixed(1)} M`,
         dollars(monthAt(rps, priceOf(r))),
+        `${affordable}${rps > affordable ? ' (the throttle is above it)' : ''}`,
       ];
     }),
   );

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '../local/dynamodb-local';
 import { E2eClient } from '../tests/e2e/client';
+import { UNREACHED_BUDGET } from './service';
 import { startLocalService, waitUntilReady } from '../tests/support/local-service';
 import { median, ms, quantile, table, verdict } from './stats';
 
@@ -237,7 +238,7 @@ export async function courseFlowSection(rounds: number): Promise<string[]> {
         'directory to run it (docs/BENCHMARKS.md).',
     ];
   }
-  const ours = await startLocalService({ BCRYPT_COST: FLASK_BCRYPT_COST });
+  const ours = await startLocalService({ BCRYPT_COST: FLASK_BCRYPT_COST, ...UNREACHED_BUDGET });
   try {
     const flask = await startFlaskOriginal(dir);
     try {

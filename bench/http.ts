@@ -6,6 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { UNREACHED_BUDGET } from './service';
 import { startLocalService } from '../tests/support/local-service';
 
 export interface HttpFigures {
@@ -161,7 +162,7 @@ async function liveSession(baseUrl: string): Promise<string> {
 }
 
 export async function runHttp(bcryptCost: string, seconds: number): Promise<HttpFigures[]> {
-  const service = await startLocalService({ BCRYPT_COST: bcryptCost });
+  const service = await startLocalService({ BCRYPT_COST: bcryptCost, ...UNREACHED_BUDGET });
   try {
     const sessionId = await liveSession(service.baseUrl);
     const profileCounter = { unexpected: 0 };

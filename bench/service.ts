@@ -2,9 +2,11 @@
  * The service as the benchmark runs it in-process: every route's handler and the library, composed
  * from a plain environment, exactly as each Lambda composes itself at a cold start.
  */
+import { randomBytes } from 'node:crypto';
 import { limitsOf } from '../handlers/table';
 import { Auth } from '../lib/auth/auth';
 import { authorizerHandler } from '../lib/http/authorizer';
+import { withLimits } from '../lib/http/client-budget';
 import { lambdaHandler, type LambdaHandler } from '../lib/http/lambda';
 import { loadConfig, type Env } from '../lib/platform/config';
 import { createDocumentClient } from '../lib/platform/dynamodb';
@@ -27,6 +29,13 @@ export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: 
 }
 
 /**
+ * Every request of the bench comes from one address: the per-client budget is counted on each
+ * credential route, as deployed, with a limit the bench never reaches (in process and through
+ * `npm start`).
+ */
+export const UNREACHED_BUDGET = { CLIENT_ATTEMPTS_PER_MINUTE: '1000000' } as const;
+
+/**
  * The deployed defaults, except: the reset token in the body (mail would need SES), logs and
  * metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
  */
@@ -41,6 +50,9 @@ export function benchEnv(endpoint: string, table: string, bcryptCost?: string): 
     RESET_DELIVERY: 'response',
     LOG_LEVEL: 'SILENT',
     METRICS_ENABLED: 'false',
+    // The bench's own key (a deployed stage reads its key from SSM, which is not here).
+    SERVICE_KEY: randomBytes(32).toString('base64'),
+    ...UNREACHED_BUDGET,
   };
 }
 
@@ -50,7 +62,7 @@ export async function loadService(env: Env) {
   const db = new DB(config.usersTable, documentClient);
   const handlers: Record<string, LambdaHandler> = {};
   for (const [route, definition] of await loadRouteDefinitions()) {
-    handlers[route.fn] = lambdaHandler(env, definition, limitsOf(route));
+    handlers[route.fn] = lambdaHandler(env, withLimits(definition, limitsOf(route)));
   }
   return {
     /** Every route's handler, by its function's name in the route table. */

@@ -24,6 +24,12 @@ export const ENTRIES_DIR = 'entries';
 
 const TABLE_ARN = { 'Fn::GetAtt': ['UsersTable', 'Arn'] };
 
+/** The stage's service key parameter (serverless.yml, custom.serviceKeyParameter: a path). */
+const SERVICE_KEY_PARAMETER = '${self:custom.serviceKeyParameter}';
+export const SERVICE_KEY_PARAMETER_ARN = {
+  'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${SERVICE_KEY_PARAMETER}`,
+};
+
 /** The statements of a role that may do `access` and nothing else (its logs aside). */
 export function roleStatements(access: Access): unknown[] {
   const statements: unknown[] = [];
@@ -41,6 +47,15 @@ export function roleStatements(access: Access): unknown[] {
       Effect: 'Allow',
       Action: access.table.map((action) => `dynamodb:${action}`),
       Resource: TABLE_ARN,
+    });
+  }
+  if (access.serviceKey) {
+    // The stage's one key parameter, read and decrypted (with the AWS managed key aws/ssm, whose
+    // policy lets the account's roles decrypt through SSM: this grant is what restricts it).
+    statements.push({
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: SERVICE_KEY_PARAMETER_ARN,
     });
   }
   if (access.mail) {
@@ -63,12 +78,18 @@ export function writeEntries(serviceDir: string): void {
   const dir = join(serviceDir, ENTRIES_DIR);
   mkdirSync(dir, { recursive: true });
   for (const route of ROUTES) {
+    const limits = limitsOf(route);
+    // Only a route with limits imports their code (a client budget brings the DynamoDB client).
+    const limited = Object.values(limits).some(Boolean);
     writeFileSync(
       join(dir, `${route.fn}.ts`),
       `// Generated from handlers/table.ts by deploy/route-resources.ts: ${route.key}, composed at cold start.\n` +
         `import { lambdaHandler } from '../lib/http/lambda';\n` +
+        (limited ? `import { withLimits } from '../lib/http/client-budget';\n` : '') +
         `import { route } from '../handlers/${route.module}';\n\n` +
-        `export const handler = lambdaHandler(process.env, route, ${JSON.stringify(limitsOf(route))});\n`,
+        `export const handler = lambdaHandler(process.env, ${
+          limited ? `withLimits(route, ${JSON.stringify(limits)})` : 'route'
+        });\n`,
     );
   }
 }
@@ -97,16 +118,33 @@ function httpApiEvent(route: Route): unknown {
   };
 }
 
+/** What a function's own environment adds to the provider's, as its access needs. */
+function environmentOf(access: Access): Record<string, string> | undefined {
+  const environment: Record<string, string> = {
+    // The mails link to the stage's pages (serverless.yml, custom.pagesUrl); reset mails to
+    // `resetUrl` instead when the stage names one.
+    ...(access.mail && {
+      PAGES_URL: '${self:custom.pagesUrl}',
+      RESET_URL: "${param:resetUrl, ''}",
+    }),
+    // Where the service key is: the parameter on a deployed stage, the key itself on the local
+    // stage, which has no parameter store (npm start generates it; packaging a deployed stage
+    // refuses it, deploy/stage-check.ts).
+    ...(access.serviceKey && {
+      SERVICE_KEY_PARAMETER: SERVICE_KEY_PARAMETER,
+      SERVICE_KEY: "${param:serviceKey, ''}",
+    }),
+  };
+  return Object.keys(environment).length > 0 ? environment : undefined;
+}
+
 /** A function as serverless.yml declares it: `handler` names its module and export. */
 function definitionOf(fn: LambdaFunction, handler: string, events: unknown[]): FunctionDefinition {
+  const environment = environmentOf(fn.access);
   return {
     handler,
     memorySize: fn.memoryMb,
-    // The mails link to the stage's pages (serverless.yml, custom.pagesUrl); reset mails to
-    // `resetUrl` instead when the stage names one.
-    ...(fn.access.mail && {
-      environment: { PAGES_URL: '${self:custom.pagesUrl}', RESET_URL: "${param:resetUrl, ''}" },
-    }),
+    ...(environment && { environment }),
     events,
     // Its own role, allowed what its entry says and its logs (the shared role is not used).
     iamRoleStatements: roleStatements(fn.access),

@@ -47,8 +47,15 @@ function origin(variable: string, written: ServerlessYml): string {
     : `parameter ${param} (--param="${param}=...")`;
 }
 
+/** The stage with no parameter store, whose service key npm start generates. */
+const LOCAL_STAGE = 'local';
+
 /** What makes the stage unable to work, in one line naming its parameter; undefined if nothing. */
 export function stageProblem(stage: string, resolved: ServiceConfig): string | undefined {
+  // A key passed as a parameter would be written into the template and the functions' settings.
+  if (stage !== LOCAL_STAGE && functionEnvironments(resolved).some((env) => env.SERVICE_KEY)) {
+    return `Stage ${stage} cannot work: parameter serviceKey is for the local stage only; a deployed stage reads its key from the SSM parameter that serviceKeyParameter names`;
+  }
   const problem = functionEnvironments(resolved)
     .map((env) => configProblem(env))
     .find((found) => found !== undefined);

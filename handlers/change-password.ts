@@ -1,4 +1,5 @@
 import { passwordChangeServices } from '../lib/auth/password-changes';
+import { DEVICE_COOKIE, readCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
@@ -15,6 +16,7 @@ export const route = defineRoute({
         presentedSessionId(event),
         fields.password,
         fields.new_password,
+        readCookie(event, DEVICE_COOKIE),
       );
       return json(200, { email: user.email, message: 'Password updated' });
     },

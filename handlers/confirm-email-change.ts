@@ -1,4 +1,4 @@
-import { emailChangeServices } from '../lib/auth/email-changes';
+import { emailChangeConfirmServices } from '../lib/auth/email-changes';
 import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
@@ -6,7 +6,7 @@ import { presentedSessionId } from '../lib/http/session-credential';
 
 /** PUT /email_change: the link mailed to the new address, followed by its user. */
 export const route = defineRoute({
-  services: emailChangeServices,
+  services: emailChangeConfirmServices,
   handle:
     ({ emailChanges, config }) =>
     async (event) => {

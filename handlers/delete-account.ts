@@ -1,5 +1,5 @@
 import { accountDeletionServices } from '../lib/auth/account-deletion';
-import { clearedSessionCookie } from '../lib/http/cookies';
+import { clearedSessionCookie, DEVICE_COOKIE, readCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
@@ -12,7 +12,11 @@ export const route = defineRoute({
     ({ accountDeletion, config }) =>
     async (event) => {
       const { password } = await readFields(event, ['password'], config.maxBodyBytes);
-      await accountDeletion.deleteAccount(presentedSessionId(event), password);
+      await accountDeletion.deleteAccount(
+        presentedSessionId(event),
+        password,
+        readCookie(event, DEVICE_COOKIE),
+      );
       return json(200, { message: 'account deleted' }, { cookies: [clearedSessionCookie(config)] });
     },
 });

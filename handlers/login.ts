@@ -1,5 +1,5 @@
 import { loginServices } from '../lib/auth/logins';
-import { sessionCookie } from '../lib/http/cookies';
+import { DEVICE_COOKIE, deviceCookie, readCookie, sessionCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { readHeader } from '../lib/http/headers';
 import { defineRoute } from '../lib/http/lambda';
@@ -16,13 +16,17 @@ export const route = defineRoute({
         ['email', 'password'],
         config.maxBodyBytes,
       );
-      const device = readHeader(event, 'user-agent');
-      const { sessionId } = await logins.logIn(email, password, device);
-      // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
-      return json(
-        200,
-        { email, message: 'logged in' },
-        { cookies: [sessionCookie(sessionId, config)] },
+      const loggedIn = await logins.logIn(
+        email,
+        password,
+        readHeader(event, 'user-agent'),
+        readCookie(event, DEVICE_COOKIE),
       );
+      const cookies = [sessionCookie(loggedIn.sessionId, config)];
+      if (loggedIn.deviceCookie !== undefined) {
+        cookies.push(deviceCookie(loggedIn.deviceCookie, config));
+      }
+      // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
+      return json(200, { email, message: 'logged in' }, { cookies });
     },
 });

@@ -1,4 +1,5 @@
 import { emailChangeServices } from '../lib/auth/email-changes';
+import { DEVICE_COOKIE, readCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
@@ -11,7 +12,12 @@ export const route = defineRoute({
     ({ emailChanges, config }) =>
     async (event) => {
       const fields = await readFields(event, ['password', 'new_email'], config.maxBodyBytes);
-      await emailChanges.request(presentedSessionId(event), fields.password, fields.new_email);
+      await emailChanges.request(
+        presentedSessionId(event),
+        fields.password,
+        fields.new_email,
+        readCookie(event, DEVICE_COOKIE),
+      );
       return json(200, { message: 'confirmation sent' });
     },
 });

@@ -19,6 +19,11 @@ export interface Access {
   indexes?: readonly IndexedAttribute[];
   /** Whether it mails (reset tokens): `ses:SendEmail` from the stage's `mailFrom` only. */
   mail?: boolean;
+  /**
+   * Whether it checks passwords, and so signs and reads device cookies with the service key
+   * (lib/platform/service-key.ts): `ssm:GetParameter` of the stage's one key parameter.
+   */
+  serviceKey?: boolean;
 }
 
 /**
@@ -103,7 +108,7 @@ const ENTRIES = [
     key: 'POST /sessions',
     fn: 'login',
     module: 'login',
-    access: CREDENTIALS,
+    access: { ...CREDENTIALS, serviceKey: true },
     seed: true,
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
@@ -149,7 +154,7 @@ const ENTRIES = [
     key: 'PUT /password',
     fn: 'changePassword',
     module: 'change-password',
-    access: SESSIONS,
+    access: { ...SESSIONS, serviceKey: true },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
@@ -174,7 +179,7 @@ const ENTRIES = [
     key: 'POST /email_change',
     fn: 'requestEmailChange',
     module: 'request-email-change',
-    access: { ...SESSIONS, mail: true },
+    access: { ...SESSIONS, mail: true, serviceKey: true },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
@@ -189,7 +194,7 @@ const ENTRIES = [
     key: 'DELETE /users/me',
     fn: 'deleteAccount',
     module: 'delete-account',
-    access: SESSIONS,
+    access: { ...SESSIONS, serviceKey: true },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
@@ -213,6 +218,7 @@ const ENTRIES = [
       table: [...(CREDENTIALS.table ?? []), 'BatchGetItem'],
       indexes: ['email'],
       mail: true,
+      serviceKey: true,
     },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,

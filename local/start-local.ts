@@ -15,7 +15,8 @@
  * nothing is printed of the mails).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../lib/platform/config';
@@ -31,6 +32,27 @@ const dataDir = persist ? resolve(root, process.env.DYNAMODB_DATA_DIR ?? '.dynam
 // Its own build folder, removed when it stops: another npm start or a package run from this
 // checkout builds in its own too (deploy/plugins/build-folder.js), so none deletes another's.
 const buildFolder = join('.esbuild', `local-${process.pid}`);
+
+/**
+ * The service key of this run (lib/platform/service-key.ts), which a deployed stage reads from
+ * SSM: $SERVICE_KEY when set; with --persist, the one kept beside the data (`service-key`,
+ * readable by its owner only), so that device cookies outlive a restart as the accounts do; else
+ * a new one each start. Never in the repository.
+ */
+function serviceKey(): string {
+  const given = process.env.SERVICE_KEY?.trim();
+  if (given) return given;
+  const generated = () => randomBytes(32).toString('base64');
+  if (dataDir === undefined) return generated();
+  const file = join(dataDir, 'service-key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    const key = generated();
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    return key;
+  }
+}
 
 /** Resolves once something accepts connections on `port` (serverless-offline, once it listens). */
 async function listening(port: number): Promise<void> {
@@ -70,6 +92,7 @@ async function main(): Promise<void> {
   const sesEndpoint = givenMail ?? mail?.endpoint;
 
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const key = serviceKey();
   const dynamodb = await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dataDir });
   const where = dataDir === undefined ? 'in memory' : `data in ${dataDir}`;
   const endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
@@ -96,6 +119,7 @@ async function main(): Promise<void> {
         // Set but empty, it would leave the functions without an endpoint: AWS itself.
         DYNAMODB_ENDPOINT: endpoint || undefined,
         SES_ENDPOINT: sesEndpoint,
+        SERVICE_KEY: key,
         ESBUILD_WORK_FOLDER: buildFolder,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',

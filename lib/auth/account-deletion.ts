@@ -3,7 +3,13 @@ import type { DB } from '../store/db';
 import { userStoreOf } from '../store/open';
 import { WrongPassword } from './errors';
 import { recordAuthEvent } from './events';
-import { PasswordCheck, unlessReset, type PasswordCheckSettings } from './password-check';
+import {
+  deviceTrustOf,
+  PasswordCheck,
+  unlessReset,
+  type DeviceTrust,
+  type PasswordCheckSettings,
+} from './password-check';
 import { Sessions, type SessionSettings } from './sessions';
 
 export type AccountDeletionSettings = PasswordCheckSettings & SessionSettings;
@@ -17,18 +23,24 @@ export class AccountDeletion {
     private readonly sessions: Sessions,
     settings: AccountDeletionSettings,
     now: () => number = Date.now,
+    devices: DeviceTrust | null = null,
   ) {
-    this.passwords = new PasswordCheck(db, settings, now);
+    this.passwords = new PasswordCheck(db, settings, now, devices);
   }
 
   /**
-   * Deletes the caller's account, given its password (a wrong one counts toward the lock). The
+   * Deletes the caller's account, given its password (a wrong one counts toward the lock of the
+   * client, a trusted device's own when `deviceCookie` is one of the account's). The
    * user goes with every item keyed by it in one transaction: each session is denied from then
    * on, every token dies, and the address can register again at once.
    */
-  async deleteAccount(sessionId: string | null | undefined, password: string): Promise<void> {
+  async deleteAccount(
+    sessionId: string | null | undefined,
+    password: string,
+    deviceCookie?: string,
+  ): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
-    const checked = await this.passwords.require(user, password);
+    const checked = await this.passwords.require(user, password, deviceCookie);
     const deleted = this.db.deleteUser(checked, { hashed_password: checked.hashed_password });
     if ((await unlessReset(deleted)) === null) throw new WrongPassword();
     recordAuthEvent('account_deleted');
@@ -39,5 +51,13 @@ export class AccountDeletion {
 export function accountDeletionServices(platform: Platform) {
   const { config, now } = platform;
   const db = userStoreOf(platform);
-  return { accountDeletion: new AccountDeletion(db, new Sessions(db, config, now), config, now) };
+  return {
+    accountDeletion: new AccountDeletion(
+      db,
+      new Sessions(db, config, now),
+      config,
+      now,
+      deviceTrustOf(platform),
+    ),
+  };
 }

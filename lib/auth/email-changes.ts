@@ -8,7 +8,13 @@ import { FAILURES_CLEARED, hasPassed } from './accounts';
 import { normaliseEmail } from './email';
 import { EmailTaken, InvalidEmailChangeToken, WrongPassword } from './errors';
 import { recordAuthEvent } from './events';
-import { PasswordCheck, unlessReset, type PasswordCheckSettings } from './password-check';
+import {
+  deviceTrustOf,
+  PasswordCheck,
+  unlessReset,
+  type DeviceTrust,
+  type PasswordCheckSettings,
+} from './password-check';
 import { Sessions, type SessionSettings } from './sessions';
 import { digestToken, generateUuid, isWellFormedToken } from './tokens';
 
@@ -37,23 +43,26 @@ export class EmailChanges {
     settings: EmailChangeSettings,
     private readonly mailer: Pick<Mailer, 'sendEmailChange' | 'sendEmailChangeNotice'>,
     private readonly now: () => number = Date.now,
+    devices: DeviceTrust | null = null,
   ) {
-    this.passwords = new PasswordCheck(db, settings, now);
+    this.passwords = new PasswordCheck(db, settings, now, devices);
   }
 
   /**
    * Mails a single-use link (1 h) to `newEmail`, and a notice to the current address. The
-   * password must be right (a wrong one counts toward the lock); EmailTaken when the new address
+   * password must be right (a wrong one counts toward the lock of the client, a trusted device's
+   * own when `deviceCookie` is one of the account's); EmailTaken when the new address
    * has an account (or is the caller's own). A new request replaces a pending one.
    */
   async request(
     sessionId: string | null | undefined,
     password: string,
     newEmail: string,
+    deviceCookie?: string,
   ): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
     const normalised = normaliseEmail(newEmail);
-    const checked = await this.passwords.require(user, password);
+    const checked = await this.passwords.require(user, password, deviceCookie);
     if (normalised === checked.email || (await this.db.isEmailTaken(normalised))) {
       throw new EmailTaken(normalised);
     }
@@ -125,8 +134,20 @@ export class EmailChanges {
   }
 }
 
-/** What POST and PUT /email_change run. */
+/**
+ * What POST /email_change runs: with device trust, since it checks a password (its function may
+ * read the service key).
+ */
 export function emailChangeServices(platform: Platform) {
+  return emailChangesWith(platform, deviceTrustOf(platform));
+}
+
+/** What PUT /email_change runs: a token and a session, no password, so no device trust. */
+export function emailChangeConfirmServices(platform: Platform) {
+  return emailChangesWith(platform, null);
+}
+
+function emailChangesWith(platform: Platform, devices: DeviceTrust | null) {
   const { config, now } = platform;
   const db = userStoreOf(platform);
   return {
@@ -136,6 +157,7 @@ export function emailChangeServices(platform: Platform) {
       config,
       new SesMailer(config),
       now,
+      devices,
     ),
   };
 }

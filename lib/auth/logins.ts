@@ -7,7 +7,14 @@ import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
 import { EmailNotVerified, InvalidCredentials } from './errors';
 import { recordAuthEvent } from './events';
-import { PasswordCheck, unlessReset, type PasswordCheckSettings } from './password-check';
+import {
+  deviceTrustOf,
+  PasswordCheck,
+  unlessReset,
+  type Checked,
+  type DeviceTrust,
+  type PasswordCheckSettings,
+} from './password-check';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { Sessions } from './sessions';
 
@@ -17,6 +24,8 @@ export type LoginSettings = Pick<Config, 'bcryptCost' | 'emailVerification'> &
 export interface LoggedIn {
   user: User;
   sessionId: string;
+  /** The value of the device cookie this login earns, where logins have device cookies. */
+  deviceCookie?: string;
 }
 
 /** Credentials: checking a password, counting failures, locking, and logging in. */
@@ -28,8 +37,9 @@ export class Logins {
     private readonly sessions: Sessions,
     private readonly settings: LoginSettings,
     now: () => number = Date.now,
+    private readonly devices: DeviceTrust | null = null,
   ) {
-    this.passwords = new PasswordCheck(db, settings, now);
+    this.passwords = new PasswordCheck(db, settings, now, devices);
   }
 
   /**
@@ -38,7 +48,7 @@ export class Logins {
    * failures lock. The user returned holds the hash that was checked, for `startSession`.
    */
   async checkLogin(email: string, password: string): Promise<User | null> {
-    const user = await this.authenticate(email, password);
+    const user = (await this.authenticate(email, password))?.user ?? null;
     if (user === null || !hasFailures(user)) return user;
     const cleared = this.db.updateUser(user.id, FAILURES_CLEARED, {
       hashed_password: user.hashed_password,
@@ -46,19 +56,32 @@ export class Logins {
     return (await unlessReset(cleared)) === null ? null : { ...user, ...FAILURES_CLEARED };
   }
 
-  /** Checks the credentials and starts a session in one go; InvalidCredentials when wrong. */
-  async logIn(email: string, password: string, userAgent?: string): Promise<LoggedIn> {
-    const user = await this.authenticate(email, password);
-    if (user === null) throw new InvalidCredentials();
-    await this.refuseIfUnverified(user);
+  /**
+   * Checks the credentials and starts a session in one go; InvalidCredentials when wrong. With
+   * device cookies, `deviceCookie` is the one the client presented (a valid one for the account
+   * makes it a trusted device), and the login earns a new one.
+   */
+  async logIn(
+    email: string,
+    password: string,
+    userAgent?: string,
+    deviceCookie?: string,
+  ): Promise<LoggedIn> {
+    const checked = await this.authenticate(email, password, deviceCookie);
+    if (checked === null) throw new InvalidCredentials();
+    const { user } = checked;
+    const trusted = checked.device !== null;
+    await this.refuseIfUnverified(user, trusted);
     const changes: UserChanges = {};
     if (needsRehash(user.hashed_password, this.settings.bcryptCost)) {
       // Upgrade a hash made at a lower cost, now that we hold the password.
       changes.hashed_password = await hashPassword(password, this.settings.bcryptCost);
     }
-    const sessionId = await this.startSession(user, userAgent, changes);
+    // Signed before the session is written: a key that cannot be read fails the login whole.
+    const earned = await this.devices?.cookies.issue(user);
+    const sessionId = await this.startSession(user, userAgent, changes, !trusted);
     recordAuthEvent('login_succeeded');
-    return { user, sessionId };
+    return { user, sessionId, ...(earned !== undefined && { deviceCookie: earned }) };
   }
 
   /**
@@ -70,10 +93,15 @@ export class Logins {
     checked: User,
     userAgent?: string,
     changes: UserChanges = {},
+    clearFailures = true,
   ): Promise<string> {
-    const started = this.sessions.start(checked, userAgent, changes, {
-      hashed_password: checked.hashed_password,
-    });
+    const started = this.sessions.start(
+      checked,
+      userAgent,
+      changes,
+      { hashed_password: checked.hashed_password },
+      clearFailures,
+    );
     const sessionId = await unlessReset(started);
     if (sessionId === null) throw new InvalidCredentials();
     return sessionId;
@@ -82,18 +110,25 @@ export class Logins {
   /**
    * Where the stage requires it, an unverified email gets no session: told so only after the
    * password was right, so it reveals nothing to whoever lacks the password. The right password
-   * still clears the failures, or a user retrying before verifying would lock themselves out.
+   * still clears the failures (from an untrusted client: a trusted device leaves the account's
+   * as they are), or a user retrying before verifying would lock themselves out.
    */
-  private async refuseIfUnverified(user: User): Promise<void> {
+  private async refuseIfUnverified(user: User, trusted: boolean): Promise<void> {
     if (this.settings.emailVerification !== 'required' || user.email_verified) return;
-    await unlessReset(
-      this.db.updateUser(user.id, FAILURES_CLEARED, { hashed_password: user.hashed_password }),
-    );
+    if (!trusted) {
+      await unlessReset(
+        this.db.updateUser(user.id, FAILURES_CLEARED, { hashed_password: user.hashed_password }),
+      );
+    }
     recordAuthEvent('login_refused_unverified');
     throw new EmailNotVerified();
   }
 
-  private async authenticate(email: string, password: string): Promise<User | null> {
+  private async authenticate(
+    email: string,
+    password: string,
+    deviceCookie?: string,
+  ): Promise<Checked | null> {
     const user = await findUser(this.db, { email: normaliseEmail(email) });
     if (user === null) {
       // One compare against a hash nobody matches, so an unknown email costs what a wrong
@@ -102,7 +137,7 @@ export class Logins {
       recordAuthEvent('login_failed');
       return null;
     }
-    return this.passwords.check(user, password);
+    return this.passwords.check(user, password, deviceCookie);
   }
 }
 
@@ -110,5 +145,7 @@ export class Logins {
 export function loginServices(platform: Platform) {
   const { config, now } = platform;
   const db = userStoreOf(platform);
-  return { logins: new Logins(db, new Sessions(db, config, now), config, now) };
+  return {
+    logins: new Logins(db, new Sessions(db, config, now), config, now, deviceTrustOf(platform)),
+  };
 }

@@ -6,7 +6,13 @@ import type { User } from '../store/user';
 import { FAILURES_CLEARED } from './accounts';
 import { WrongPassword } from './errors';
 import { recordAuthEvent } from './events';
-import { PasswordCheck, unlessReset, type PasswordCheckSettings } from './password-check';
+import {
+  deviceTrustOf,
+  PasswordCheck,
+  unlessReset,
+  type DeviceTrust,
+  type PasswordCheckSettings,
+} from './password-check';
 import { checkNewPassword, type PasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
 import { onlySession } from './session-set';
@@ -26,23 +32,26 @@ export class PasswordChanges {
     private readonly sessions: Sessions,
     private readonly settings: PasswordChangeSettings,
     private readonly now: () => number = Date.now,
+    devices: DeviceTrust | null = null,
   ) {
-    this.passwords = new PasswordCheck(db, settings, now);
+    this.passwords = new PasswordCheck(db, settings, now, devices);
   }
 
   /**
    * Sets `newPassword` for the caller, given their current `password` (a wrong one counts toward
-   * the lock: WrongPassword, then AccountLocked). The caller's other sessions end and a pending
-   * reset token stops working; the session the request came with stays.
+   * the lock of the client, `deviceCookie` saying whether it is a trusted device: WrongPassword,
+   * then AccountLocked). The caller's other sessions end, a pending reset token stops working and
+   * every device cookie of the account is revoked; the session the request came with stays.
    */
   async change(
     sessionId: string | null | undefined,
     password: string,
     newPassword: string,
+    deviceCookie?: string,
   ): Promise<User> {
     const { session, user } = await this.sessions.caller(sessionId);
     checkNewPassword(newPassword, this.settings);
-    const checked = await this.passwords.require(user, password);
+    const checked = await this.passwords.require(user, password, deviceCookie);
     const changes = {
       hashed_password: await hashPassword(newPassword, this.settings.bcryptCost),
       reset_token: null,
@@ -56,6 +65,7 @@ export class PasswordChanges {
       (current) => ({
         changes: {
           ...changes,
+          device_generation: current.device_generation + 1,
           sessions: onlySession(current.sessions, session.handle, this.now()),
         },
       }),
@@ -71,5 +81,13 @@ export class PasswordChanges {
 export function passwordChangeServices(platform: Platform) {
   const { config, now } = platform;
   const db = userStoreOf(platform);
-  return { passwordChanges: new PasswordChanges(db, new Sessions(db, config, now), config, now) };
+  return {
+    passwordChanges: new PasswordChanges(
+      db,
+      new Sessions(db, config, now),
+      config,
+      now,
+      deviceTrustOf(platform),
+    ),
+  };
 }

@@ -1,7 +1,13 @@
+import type { Platform } from '../app';
 import type { Config } from '../platform/config';
+import { serviceKeysOf } from '../platform/service-key';
 import type { DB } from '../store/db';
+import { DeviceStore } from '../store/devices';
 import { ConflictError } from '../store/errors';
+import { documentClientOf } from '../store/open';
+import { ttlOf } from '../store/table';
 import type { User } from '../store/user';
+import { DeviceCookies, type Device } from './device-cookies';
 import { AccountLocked, WrongPassword } from './errors';
 import { recordAuthEvent } from './events';
 import { verifyPassword } from './passwords';
@@ -10,6 +16,28 @@ export type PasswordCheckSettings = Pick<
   Config,
   'loginMaxFailures' | 'loginLockSeconds' | 'loginLockMaxSeconds'
 >;
+
+/** How a password check tells a trusted device: its cookies, and its failures and locks. */
+export interface DeviceTrust {
+  cookies: DeviceCookies;
+  store: DeviceStore;
+}
+
+/** The device trust of one function: its cookies signed with the service key, its store. */
+export function deviceTrustOf(platform: Platform): DeviceTrust {
+  const { config, now } = platform;
+  const keys = serviceKeysOf(platform);
+  return {
+    cookies: new DeviceCookies(() => keys.key('device-cookie'), config, now),
+    store: new DeviceStore(config.usersTable, documentClientOf(platform)),
+  };
+}
+
+/** A right password: the user (with its failures counted), and the trusted device it came from. */
+export interface Checked {
+  user: User;
+  device: Device | null;
+}
 
 /**
  * A write made only while the hash that was checked is still stored: null when a password change
@@ -27,21 +55,30 @@ export async function unlessReset<T>(write: Promise<T>): Promise<T | null> {
 
 /**
  * Checking a known user's password, wherever one is asked for (a login, or a logged-in user
- * confirming a change): each attempt counts toward the account's lock, and a locked account is
- * refused before any compare, so no route can be used to guess.
+ * confirming a change): each attempt counts toward a lock, and a locked client is refused before
+ * any compare, so no route can be used to guess. A client presenting a valid device cookie for
+ * the account counts against its own device's lock; every other client against the account's,
+ * which trusted devices ignore. Without `devices` (the library facade), every client is untrusted.
  */
 export class PasswordCheck {
   constructor(
     private readonly db: DB,
     private readonly settings: PasswordCheckSettings,
     private readonly now: () => number = Date.now,
+    private readonly devices: DeviceTrust | null = null,
   ) {}
 
   /**
-   * The user, when the password is right, with its failure count (this attempt included: a
-   * success's write clears it); null otherwise. AccountLocked while the account is locked.
+   * The user and the trusted device, when the password is right, with the user's failure count
+   * (this attempt included, from an untrusted client: a success's write clears it); null
+   * otherwise. AccountLocked while the client's lock (its device's, or the account's) lasts.
    */
-  async check(user: User, password: string): Promise<User | null> {
+  async check(user: User, password: string, deviceCookie?: string): Promise<Checked | null> {
+    const { devices } = this;
+    const device = devices === null ? null : await devices.cookies.trusted(deviceCookie, user);
+    if (devices !== null && device !== null) {
+      return this.checkOnDevice(user, password, device, devices.store);
+    }
     this.refuseIfLocked(user);
     // The attempt is counted while the hash is compared, not after a failed compare: a wrong
     // password for a known email then costs one compare, like an unknown email, instead of one
@@ -55,16 +92,46 @@ export class PasswordCheck {
       recordAuthEvent('login_failed');
       return null;
     }
-    if (matched) return { ...user, failed_logins: failures };
+    if (matched) return { user: { ...user, failed_logins: failures }, device: null };
     await this.lockIfTooMany(user, failures);
     return null;
   }
 
   /** The user, when the password is right; WrongPassword otherwise (AccountLocked when locked). */
-  async require(user: User, password: string): Promise<User> {
-    const checked = await this.check(user, password);
+  async require(user: User, password: string, deviceCookie?: string): Promise<User> {
+    const checked = await this.check(user, password, deviceCookie);
     if (checked === null) throw new WrongPassword();
-    return checked;
+    return checked.user;
+  }
+
+  /**
+   * The check for a trusted device: its attempt is counted on its own item first, refused while
+   * that device is locked (before any compare), and its failures lock it alone. The account's
+   * lock and failure count are neither read nor written.
+   */
+  private async checkOnDevice(
+    user: User,
+    password: string,
+    device: Device,
+    store: DeviceStore,
+  ): Promise<Checked | null> {
+    const now = this.now();
+    const attempt = await store.countAttempt(device.id, now, ttlOf(device.expiresAt));
+    if ('lockedUntil' in attempt) {
+      recordAuthEvent('login_refused_device_locked');
+      throw new AccountLocked(Math.ceil((attempt.lockedUntil - now) / 1000));
+    }
+    if (await verifyPassword(password, user.hashed_password)) {
+      // Only consecutive failures lock: a right password ends a run of them.
+      if (attempt.failures > 1) await store.clear(device.id);
+      return { user, device };
+    }
+    recordAuthEvent('login_failed');
+    if (attempt.failures >= this.settings.loginMaxFailures) {
+      await store.lock(device.id, now + this.lockSeconds(attempt.failures) * 1000);
+      recordAuthEvent('device_locked');
+    }
+    return null;
   }
 
   private refuseIfLocked(user: User): void {
@@ -73,18 +140,18 @@ export class PasswordCheck {
     throw new AccountLocked(Math.ceil((user.locked_until - this.now()) / 1000));
   }
 
+  /** The lock doubles with each failure past the limit (1, 2, 4 … minutes), up to the maximum. */
+  private lockSeconds(failures: number): number {
+    const { loginMaxFailures, loginLockSeconds, loginLockMaxSeconds } = this.settings;
+    return Math.min(loginLockSeconds * 2 ** (failures - loginMaxFailures), loginLockMaxSeconds);
+  }
+
   private async lockIfTooMany(user: User, failures: number): Promise<void> {
     recordAuthEvent('login_failed');
-    const { loginMaxFailures, loginLockSeconds, loginLockMaxSeconds } = this.settings;
-    if (failures < loginMaxFailures) return;
-    // The lock doubles with each failure past the limit (1, 2, 4 … minutes), up to the maximum.
-    const seconds = Math.min(
-      loginLockSeconds * 2 ** (failures - loginMaxFailures),
-      loginLockMaxSeconds,
-    );
+    if (failures < this.settings.loginMaxFailures) return;
     const locked = this.db.updateUser(
       user.id,
-      { locked_until: this.now() + seconds * 1000 },
+      { locked_until: this.now() + this.lockSeconds(failures) * 1000 },
       { hashed_password: user.hashed_password },
     );
     if ((await unlessReset(locked)) !== null) recordAuthEvent('account_locked');

@@ -25,7 +25,8 @@ export class PasswordResets {
   /**
    * Sets a new password with a reset token. The token must be live and, when an email is given,
    * issued for that email. It works once, and the reset also ends the user's lock and every one of
-   * their sessions, including any a login starts while the reset is written.
+   * their sessions, including any a login starts while the reset is written, and revokes every
+   * device cookie of the account (whoever knew the old password may have logged in with it).
    */
   async updatePassword(resetToken: string, password: string, email?: string): Promise<User> {
     const normalisedEmail = email === undefined ? undefined : normaliseEmail(email);
@@ -52,7 +53,13 @@ export class PasswordResets {
     try {
       // Conditional on the token still being there: of two resets racing with it, one wins. A
       // rewrite reads the sessions again when a login added one meanwhile, and ends it too.
-      await this.db.rewriteUser(user, () => ({ changes }), { reset_token: digest });
+      await this.db.rewriteUser(
+        user,
+        (current) => ({
+          changes: { ...changes, device_generation: current.device_generation + 1 },
+        }),
+        { reset_token: digest },
+      );
     } catch (error) {
       if (error instanceof ConflictError || error instanceof NoResultFound) {
         throw new InvalidResetToken();

@@ -63,13 +63,16 @@ export class Sessions {
   /**
    * Starts a new session for the user, beside its others, and returns its id. `userAgent` is the
    * header of the request that logs in. `changes` are written in the same transaction; with
-   * `expected`, only if the stored user still has those values (else ConflictError).
+   * `expected`, only if the stored user still has those values (else ConflictError). The
+   * account's failed logins and lock are cleared with it, unless `clearFailures` is false (a
+   * login from a trusted device, which leaves the lock of every other client as it is).
    */
   async start(
     user: User,
     userAgent?: string,
     changes: UserChanges = {},
     expected: UserFilters = {},
+    clearFailures = true,
   ): Promise<string> {
     const sessionId = generateUuid();
     const now = this.now();
@@ -90,7 +93,7 @@ export class Sessions {
       user,
       (current) => ({
         changes: {
-          ...(hasFailures(current) && FAILURES_CLEARED),
+          ...(clearFailures && hasFailures(current) && FAILURES_CLEARED),
           ...changes,
           sessions: withSession(
             current.sessions,

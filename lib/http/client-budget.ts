@@ -1,18 +1,20 @@
 /**
  * Budgets per client (issue 21): on the routes that check a password or send a mail, each client
  * address may make `clientAttemptsPerMinute` requests a minute, all those routes together, counted
- * in DynamoDB so that every Lambda instance shares the count. lib/http/lambda.ts spends one
- * before the route runs, so a client over its budget costs one conditional write and no bcrypt
- * work. The address is API Gateway's `requestContext.http.sourceIp`, the peer of the TCP
+ * in DynamoDB so that every Lambda instance shares the count. `withLimits` spends one before the
+ * route runs (after the cross-site check), so a client over its budget costs one conditional
+ * write and no bcrypt work. The address is API Gateway's `requestContext.http.sourceIp`, the peer of the TCP
  * connection: never a header the client writes (`X-Forwarded-For`).
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { isIPv4, isIPv6 } from 'node:net';
 import { recordAuthEvent } from '../auth/events';
+import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import { ClientBudgetStore } from '../store/client-budgets';
 import { documentClientOf, type StoreSettings } from '../store/open';
 import { TooManyRequests } from './errors';
+import type { RouteDefinition, RouteLimits } from './lambda';
 
 /** A fixed window: the count starts again at each minute of the clock. */
 const WINDOW_SECONDS = 60;
@@ -88,4 +90,25 @@ export function clientBudgetOf(platform: {
     config,
     now,
   );
+}
+
+/**
+ * The route as its table entry's limits make it run: with a client budget, each request spends
+ * one attempt of its address before the route sees it. The generated Lambda entry of a route
+ * with limits calls this (deploy/route-resources.ts); the tests and the bench call it for every
+ * route, with the limits the table gives it (handlers/table.ts, limitsOf).
+ */
+export function withLimits<S>(route: RouteDefinition<S>, limits: RouteLimits): RouteDefinition<S> {
+  if (!limits.clientBudget) return route;
+  return {
+    ...route,
+    handle: (app: Platform & S) => {
+      const budget = clientBudgetOf(app);
+      const handle = route.handle(app);
+      return async (event) => {
+        await budget.spend(event);
+        return handle(event);
+      };
+    },
+  };
 }

@@ -2,7 +2,12 @@ import type { Config } from '../platform/config';
 
 export const SESSION_COOKIE = 'session_id';
 
+/** The device cookie (lib/auth/device-cookies.ts): which account this browser logged in to. */
+export const DEVICE_COOKIE = 'device';
+
 export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure'>;
+
+export type DeviceCookieSettings = Pick<Config, 'deviceCookieTtlSeconds' | 'cookieSecure'>;
 
 /** What cookies are read from: a route's event or a Lambda authorizer's. */
 export interface CookieSource {
@@ -27,17 +32,30 @@ export function readCookie(event: CookieSource, name: string): string | undefine
   return undefined;
 }
 
-function serialise(value: string, maxAgeSeconds: number, settings: CookieSettings): string {
-  // HttpOnly: scripts cannot read it; SameSite=Lax: not sent on cross-site POST/PUT/DELETE.
+/**
+ * One Set-Cookie value, with the attributes every cookie of the service has. HttpOnly: scripts
+ * cannot read it; SameSite=Lax: not sent on cross-site POST/PUT/DELETE; Secure but locally.
+ */
+function serialise(
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  settings: Pick<Config, 'cookieSecure'>,
+): string {
   const attributes = [`Path=/`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax'];
   if (settings.cookieSecure) attributes.push('Secure');
-  return [`${SESSION_COOKIE}=${value}`, ...attributes].join('; ');
+  return [`${name}=${value}`, ...attributes].join('; ');
 }
 
 export function sessionCookie(sessionId: string, settings: CookieSettings): string {
-  return serialise(sessionId, settings.sessionTtlSeconds, settings);
+  return serialise(SESSION_COOKIE, sessionId, settings.sessionTtlSeconds, settings);
 }
 
 export function clearedSessionCookie(settings: CookieSettings): string {
-  return serialise('', 0, settings);
+  return serialise(SESSION_COOKIE, '', 0, settings);
+}
+
+/** A login's device cookie: long lived, and kept by a logout (it is not a session). */
+export function deviceCookie(value: string, settings: DeviceCookieSettings): string {
+  return serialise(DEVICE_COOKIE, value, settings.deviceCookieTtlSeconds, settings);
 }

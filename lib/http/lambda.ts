@@ -6,7 +6,6 @@ import type { Env } from '../platform/config';
 import { REQUEST_MESSAGE, type RequestLog } from '../platform/local-log-format';
 import type { Logger } from '../platform/logger';
 import type { ErrorKind } from '../platform/metrics';
-import { clientBudgetOf } from './client-budget';
 import { withCors } from './cors';
 import { refuseCrossSite } from './csrf';
 import { errorJson, INTERNAL_ERROR, knownAnswer, type ErrorAnswer } from './error-answers';
@@ -45,13 +44,15 @@ export type ErrorHandler = (
 ) => Promise<HttpResponse> | HttpResponse;
 
 /**
- * What the route table (handlers/table.ts) says that a route's handler itself enforces: each
- * route's generated Lambda entry passes its own (deploy/route-resources.ts).
+ * What the route table (handlers/table.ts) says that a route's handler itself enforces. Each
+ * route's generated Lambda entry applies its own (deploy/route-resources.ts), with `withLimits`
+ * (lib/http/client-budget.ts) where there are any, so that a function without them bundles none
+ * of their code.
  */
 export interface RouteLimits {
   /**
-   * Each client address spends one of its attempts per minute before the route runs
-   * (lib/http/client-budget.ts): on the routes that check a password or send a mail.
+   * Each client address spends one of its attempts per minute before the route runs: on the
+   * routes that check a password or send a mail.
    */
   clientBudget: boolean;
 }
@@ -102,24 +103,17 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
 
 /**
  * The Lambda handler of a route: composes its services from `env` once (at cold start), then for
- * each request refuses a cross-site browser request that changes state, spends the client's
- * budget where `limits` says so (before the route spends anything), runs the route, maps errors,
- * and writes one log line and the request's metrics.
+ * each request refuses a cross-site browser request that changes state, runs the route, maps
+ * errors, and writes one log line and the request's metrics.
  */
-export function lambdaHandler<S>(
-  env: Env,
-  route: RouteDefinition<S>,
-  limits: RouteLimits,
-): LambdaHandler {
+export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
   const app = compose(env, route.services);
   const handle = route.handle(app);
-  const budget = limits.clientBudget ? clientBudgetOf(app) : null;
   const answerError: ErrorHandler =
     route.answerError?.(app) ??
     ((error, event) => errorResponse(error, event.requestContext.requestId, app.logger));
-  const guarded = async (event: APIGatewayProxyEventV2) => {
+  const checked = async (event: APIGatewayProxyEventV2) => {
     refuseCrossSite(event, app.config.allowedOrigins);
-    await budget?.spend(event);
     return handle(event);
   };
   return async (event, context) => {
@@ -129,7 +123,7 @@ export function lambdaHandler<S>(
     let response: HttpResponse;
     let errorName: string | undefined;
     try {
-      response = await recordAuthEventsInto(events, () => guarded(event));
+      response = await recordAuthEventsInto(events, () => checked(event));
     } catch (error) {
       errorName = serialiseError(error).name;
       response = await answerError(error, event);

@@ -10,7 +10,14 @@ import { registrationServices } from '../auth/registration';
 import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../http/cookies';
+import {
+  clearedSessionCookie,
+  DEVICE_COOKIE,
+  deviceCookie,
+  readCookie,
+  SESSION_COOKIE,
+  sessionCookie,
+} from '../http/cookies';
 import type { ErrorAnswer } from '../http/error-answers';
 import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
@@ -74,9 +81,17 @@ function formActions(
     },
     login: async (event) => {
       const { email, password } = await read(event, ['email', 'password']);
-      const device = readHeader(event, 'user-agent');
-      const { sessionId } = await app.logins.logIn(email, password, device);
-      return { answer: {}, cookies: [sessionCookie(sessionId, config)] };
+      const loggedIn = await app.logins.logIn(
+        email,
+        password,
+        readHeader(event, 'user-agent'),
+        readCookie(event, DEVICE_COOKIE),
+      );
+      const cookies = [sessionCookie(loggedIn.sessionId, config)];
+      if (loggedIn.deviceCookie !== undefined) {
+        cookies.push(deviceCookie(loggedIn.deviceCookie, config));
+      }
+      return { answer: {}, cookies };
     },
     logout: async (event) => {
       await app.sessions.logOut(session(event));

@@ -80,6 +80,7 @@ function fromItem(item: Record<string, unknown> | undefined): User | null {
     reset_expires_at: (item.reset_expires_at as number | undefined) ?? null,
     failed_logins: isNumber(item.failed_logins) ? item.failed_logins : 0,
     locked_until: (item.locked_until as number | undefined) ?? null,
+    device_generation: isNumber(item.device_generation) ? item.device_generation : 0,
     // Users stored before verification existed have no flag: their accounts predate the
     // requirement, and refusing them at their next login would lock every owner out at once.
     email_verified: item.email_verified !== false,
@@ -129,6 +130,7 @@ export class DB {
       reset_expires_at: null,
       failed_logins: 0,
       locked_until: null,
+      device_generation: 0,
       email_verified: false,
       verify_token: null,
       verify_expires_at: null,

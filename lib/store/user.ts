@@ -14,8 +14,17 @@ export interface User {
   reset_expires_at: number | null;
   /** Consecutive failed logins since the last success. */
   failed_logins: number;
-  /** Epoch milliseconds until which logins are refused (AccountLocked). */
+  /**
+   * Epoch milliseconds until which logins are refused (AccountLocked), to every client but the
+   * account's trusted devices (lib/auth/device-cookies.ts), which have locks of their own.
+   */
   locked_until: number | null;
+  /**
+   * The generation of the account's device cookies: each names the generation it was issued in,
+   * and only the current one is trusted. A password reset or change moves it on, which revokes
+   * every device cookie of the account at once.
+   */
+  device_generation: number;
   /**
    * Whether a mail to `email` came back through a link (verification, email change, or a reset
    * token sent by mail). False for new users until then; users stored before verification
@@ -64,6 +73,7 @@ export const USER_ATTRIBUTES: readonly UserAttribute[] = [
   'reset_expires_at',
   'failed_logins',
   'locked_until',
+  'device_generation',
   'email_verified',
   'verify_token',
   'verify_expires_at',

@@ -7,6 +7,8 @@ import {
   durationMs,
   gbSeconds,
   monthAt,
+  affordableRps,
+  AFFORDABLE_MONTH_DOLLARS,
   pricePerMillion,
   readUnits,
   throttleRates,
@@ -94,6 +96,14 @@ describe('the price of a million requests', () => {
   it('of a month at a route throttle: 30 days of requests at its rate', () => {
     expect(monthAt(100, 1)).toBeCloseTo(259.2, 10);
     expect(monthAt(10, 13.7)).toBeCloseTo(355.104, 10);
+  });
+
+  it('of the ceiling a team affords: the requests a second that $1,000 a month pays for', () => {
+    expect(AFFORDABLE_MONTH_DOLLARS).toBe(1000);
+    // 1000 / (2.592 M requests a month per request a second × $15 per million) = 25.7
+    expect(affordableRps(15)).toBe(25);
+    expect(affordableRps(3.5)).toBe(110);
+    expect(monthAt(affordableRps(15), 15)).toBeLessThanOrEqual(AFFORDABLE_MONTH_DOLLARS);
   });
 
   it("reads the throttle rates from serverless.yml's custom.throttling", () => {

@@ -53,6 +53,7 @@ describe('DB.addUser', () => {
       reset_expires_at: null,
       failed_logins: 0,
       locked_until: null,
+      device_generation: 0,
       email_verified: false,
       verify_token: null,
       verify_expires_at: null,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, ROUTES } from '../../handlers/table';
 import { loadConfig } from '../../lib/platform/config';
-import { INDEX_BY_ATTRIBUTE } from '../../lib/store/table';
+import { INDEX_BY_ATTRIBUTE, TTL_ATTRIBUTE } from '../../lib/store/table';
 import { METRICS_NAMESPACE } from '../../lib/platform/metrics';
 import {
   condition,
@@ -24,6 +24,16 @@ const RESET_URL = 'https://app.example.com/reset';
 const PAGES_URL = 'https://auth.example.com/account';
 const ORIGINS = 'https://app.example.com,https://admin.example.com';
 
+/** The stage's service key parameter by default (serverless.yml, custom.serviceKeyParameter). */
+const SERVICE_KEY_PARAMETER = '/user-auth/prod/service-key';
+
+/** The ARN of an SSM parameter as the template writes it, resolved by CloudFormation. */
+function parameterArn(name: string): string {
+  return JSON.stringify({
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
+  });
+}
+
 /**
  * What each function may do besides writing its own logs, action → resources, as its route table
  * entry's `access` says (handlers/table.ts): the table is where a role is reviewed.
@@ -38,6 +48,7 @@ const ALLOWED: Record<string, Record<string, string[]>> = Object.fromEntries(
     }
     for (const action of access.table ?? []) actions[`dynamodb:${action}`] = ['table'];
     if (access.mail) actions['ses:SendEmail'] = ['*'];
+    if (access.serviceKey) actions['ssm:GetParameter'] = [parameterArn(SERVICE_KEY_PARAMETER)];
     return [fn, actions];
   }),
 );
@@ -149,6 +160,7 @@ describe('the CloudFormation template of `serverless package`', () => {
         alarmTopicArn: TOPIC_ARN,
         resetUrl: RESET_URL,
         allowedOrigins: ORIGINS,
+        serviceKeyParameter: '/team/auth/signing-key',
       }),
       packageTemplate('local'),
     ]);
@@ -219,6 +231,46 @@ describe('the CloudFormation template of `serverless package`', () => {
       );
       expect(ses).toHaveLength(1);
       expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    });
+  });
+
+  describe('the service key', () => {
+    const withKey = ROUTES.filter((route) => route.access.serviceKey === true).map((r) => r.fn);
+
+    it('is read by the functions that check passwords, from the parameter the stage names', () => {
+      expect(withKey.sort()).toEqual(
+        ['changePassword', 'deleteAccount', 'login', 'pageForms', 'requestEmailChange'].sort(),
+      );
+      for (const [template, parameter] of [
+        [prod, SERVICE_KEY_PARAMETER],
+        [withTopic, '/team/auth/signing-key'],
+      ] as const) {
+        for (const [name, [, fn]] of functionsOf(template, 'prod')) {
+          const variables = (fn.Properties.Environment as { Variables: Record<string, string> })
+            .Variables;
+          const reads = withKey.includes(name);
+          expect([name, variables.SERVICE_KEY_PARAMETER]).toEqual([
+            name,
+            reads ? parameter : undefined,
+          ]);
+          // Never the key itself in a deployed stage's template.
+          expect([name, variables.SERVICE_KEY ?? '']).toEqual([name, '']);
+          const ssm = statementsOf(roleOf(template, fn)[1]).filter((statement) =>
+            statement.Action.some((action) => action.startsWith('ssm:')),
+          );
+          expect([name, ssm.map((s) => [s.Action, resourceName(s.Resource)])]).toEqual([
+            name,
+            reads ? [[['ssm:GetParameter'], parameterArn(parameter)]] : [],
+          ]);
+        }
+      }
+    });
+
+    it('is not in the table: the counter items are the only new ones, and they expire (ttl)', () => {
+      expect(prod.Resources.UsersTable?.Properties.TimeToLiveSpecification).toEqual({
+        AttributeName: TTL_ATTRIBUTE,
+        Enabled: true,
+      });
     });
   });
 
@@ -366,7 +418,7 @@ describe('the CloudFormation template of `serverless package`', () => {
       }
       const [[, stage] = []] = resourcesOf(prod, 'AWS::ApiGatewayV2::Stage');
       const settings = stage?.Properties.RouteSettings as Record<string, unknown>;
-      const strict = { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 };
+      const strict = { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 };
       expect(settings).toEqual(
         Object.fromEntries(
           ROUTES.filter(({ throttle }) => throttle === 'credential').map(({ key }) => [
@@ -502,8 +554,12 @@ describe('the CloudFormation template of `serverless package`', () => {
 
 describe('`serverless package` of a stage whose functions could not start', () => {
   it('fails, with one line naming the parameter to set', async () => {
-    // act: no sender for the reset mails; a bcrypt cost that is no number
-    const stages: Record<string, string>[] = [{}, { mailFrom: MAIL_FROM, bcryptCost: 'abc' }];
+    // act: no sender for the reset mails; a bcrypt cost that is no number; a key in the template
+    const stages: Record<string, string>[] = [
+      {},
+      { mailFrom: MAIL_FROM, bcryptCost: 'abc' },
+      { mailFrom: MAIL_FROM, serviceKey: Buffer.alloc(32, 1).toString('base64') },
+    ];
     const failures = await Promise.all(
       stages.map((params) =>
         packageTemplate('prod', params).then(
@@ -520,6 +576,9 @@ describe('`serverless package` of a stage whose functions could not start', () =
       ),
       expect.stringContaining(
         '\nStage prod cannot work: BCRYPT_COST must be an integer from 4 to 15, got "abc"; set parameter bcryptCost (--param="bcryptCost=...")\n',
+      ),
+      expect.stringContaining(
+        '\nStage prod cannot work: parameter serviceKey is for the local stage only; a deployed stage reads its key from the SSM parameter that serviceKeyParameter names\n',
       ),
     ]);
   }, 180_000);

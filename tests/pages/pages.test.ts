@@ -6,6 +6,7 @@ import { route as profileRoute } from '../../handlers/profile';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor, testEnv } from '../support/app';
+import { withLimits } from '../../lib/http/client-budget';
 import { lambdaHandler } from '../../lib/http/lambda';
 import { freshEmail, strongPassword } from '../support/auth';
 
@@ -333,7 +334,7 @@ describe('the forms function', () => {
   it('creates one DynamoDB client at cold start, shared by every service it runs and its budget', () => {
     const created = vi.spyOn(DynamoDBDocumentClient, 'from');
     try {
-      lambdaHandler(testEnv(), formsRoute, { clientBudget: true });
+      lambdaHandler(testEnv(), withLimits(formsRoute, { clientBudget: true }));
       expect(created).toHaveBeenCalledTimes(1);
     } finally {
       created.mockRestore();

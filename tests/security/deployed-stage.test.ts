@@ -93,13 +93,15 @@ describe('the template of a deployed stage', () => {
     const defaults = stage?.Properties.DefaultRouteSettings ?? {};
     const strict = stage?.Properties.RouteSettings ?? {};
     // The pages' forms (POST /account/{page}) log in and ask for reset mails too; the account's
-    // controls check the password, and the verification and email-change requests send mail.
+    // controls check the password, and the verification and email-change requests send mail; a
+    // registration hashes a password (and mails, where emails are verified).
     expect(Object.keys(strict).sort()).toEqual([
       'DELETE /users/me',
       'POST /account/{page}',
       'POST /email_change',
       'POST /reset_password',
       'POST /sessions',
+      'POST /users',
       'POST /verify_email',
       'PUT /password',
     ]);

@@ -9,6 +9,7 @@ import type { Env } from '../../lib/platform/config';
 import { loadConfig, type Config } from '../../lib/platform/config';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
 import { limitsOf } from '../../handlers/table';
+import { withLimits } from '../../lib/http/client-budget';
 import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../../lib/http/lambda';
 import { DB } from '../../lib/store/db';
 import { createUsersTable } from './table';
@@ -55,5 +56,5 @@ const entries = new Map(
 export function handlerFor<S>(route: RouteDefinition<S>, overrides: Env = {}): LambdaHandler {
   const entry = entries.get(route as RouteDefinition<unknown>);
   if (entry === undefined) throw new Error('the route table names no module with this route');
-  return lambdaHandler(testEnv(overrides), route, limitsOf(entry));
+  return lambdaHandler(testEnv(overrides), withLimits(route, limitsOf(entry)));
 }
