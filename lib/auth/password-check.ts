@@ -105,9 +105,10 @@ export class PasswordCheck {
   }
 
   /**
-   * The check for a trusted device: its attempt is counted on its own item first, refused while
-   * that device is locked (before any compare), and its failures lock it alone. The account's
-   * lock and failure count are neither read nor written.
+   * The check for a trusted device: refused while that device is locked (before any compare);
+   * a failure counts on its own item and locks it alone, a success ends its run of failures.
+   * The account's lock and failure count are neither read nor written: a read of the device's
+   * item replaces them.
    */
   private async checkOnDevice(
     user: User,
@@ -116,19 +117,20 @@ export class PasswordCheck {
     store: DeviceStore,
   ): Promise<Checked | null> {
     const now = this.now();
-    const attempt = await store.countAttempt(device.id, now, ttlOf(device.expiresAt));
-    if ('lockedUntil' in attempt) {
+    const record = await store.record(device.id);
+    if (record.lockedUntil !== null && record.lockedUntil > now) {
       recordAuthEvent('login_refused_device_locked');
-      throw new AccountLocked(Math.ceil((attempt.lockedUntil - now) / 1000));
+      throw new AccountLocked(Math.ceil((record.lockedUntil - now) / 1000));
     }
     if (await verifyPassword(password, user.hashed_password)) {
       // Only consecutive failures lock: a right password ends a run of them.
-      if (attempt.failures > 1) await store.clear(device.id);
+      if (record.failures > 0) await store.clear(device.id);
       return { user, device };
     }
     recordAuthEvent('login_failed');
-    if (attempt.failures >= this.settings.loginMaxFailures) {
-      await store.lock(device.id, now + this.lockSeconds(attempt.failures) * 1000);
+    const failures = await store.countFailure(device.id, ttlOf(device.expiresAt));
+    if (failures >= this.settings.loginMaxFailures) {
+      await store.lock(device.id, now + this.lockSeconds(failures) * 1000);
       recordAuthEvent('device_locked');
     }
     return null;

@@ -1,14 +1,22 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { storeCall } from './calls';
 import { deviceItemId, TTL_ATTRIBUTE } from './table';
 
-/** A login attempt counted on a device: its failures so far (this one included), or its lock. */
-export type DeviceAttempt = { failures: number } | { lockedUntil: number };
+/** What a trusted device has failed: its consecutive failed logins, and its own lock. */
+export interface DeviceRecord {
+  failures: number;
+  /** Epoch milliseconds until which the device's logins are refused; null when never locked. */
+  lockedUntil: number | null;
+}
 
 /**
- * What a trusted device has done wrong: the failed logins from one device cookie and that
- * device's own lock, in its own item, apart from the account's lock for every other client.
+ * The failed logins from one device cookie and that device's own lock, in an item of its own,
+ * apart from the account's lock for every other client. No item: no failures.
  */
 export class DeviceStore {
   constructor(
@@ -16,33 +24,41 @@ export class DeviceStore {
     private readonly client: DynamoDBDocumentClient,
   ) {}
 
+  /** The device's record, read consistently. */
+  async record(deviceId: string): Promise<DeviceRecord> {
+    const { Item } = await storeCall(
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { id: deviceItemId(deviceId) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return {
+      failures: typeof Item?.failed_logins === 'number' ? Item.failed_logins : 0,
+      lockedUntil: typeof Item?.locked_until === 'number' ? Item.locked_until : null,
+    };
+  }
+
   /**
-   * Counts an attempt from the device, unless it is locked at `now`: one conditional UpdateItem,
-   * exact under concurrent attempts. The item expires (TTL) with the device cookie.
+   * Adds a failure and returns the device's count, this one included: an atomic ADD, exact under
+   * concurrent attempts. The item expires (TTL) with the device cookie, at `expiresAtSeconds`.
    */
-  async countAttempt(
-    deviceId: string,
-    now: number,
-    expiresAtSeconds: number,
-  ): Promise<DeviceAttempt> {
-    const update = new UpdateCommand({
-      TableName: this.tableName,
-      Key: { id: deviceItemId(deviceId) },
-      UpdateExpression: 'SET #ttl = :ttl ADD failed_logins :one',
-      ConditionExpression: 'attribute_not_exists(locked_until) OR locked_until <= :now',
-      ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-      ExpressionAttributeValues: { ':ttl': expiresAtSeconds, ':one': 1, ':now': now },
-      ReturnValues: 'UPDATED_NEW',
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    });
-    try {
-      const { Attributes } = await storeCall(this.client.send(update));
-      return { failures: Attributes?.failed_logins as number };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // The old item comes back marshalled: { locked_until: { N: '…' } }.
-      return { lockedUntil: Number(error.Item?.locked_until?.N) };
-    }
+  async countFailure(deviceId: string, expiresAtSeconds: number): Promise<number> {
+    const { Attributes } = await storeCall(
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: deviceItemId(deviceId) },
+          UpdateExpression: 'SET #ttl = :ttl ADD failed_logins :one',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':ttl': expiresAtSeconds, ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    return Attributes?.failed_logins as number;
   }
 
   /** Refuses the device's logins until `lockedUntil` (epoch ms). */

@@ -166,6 +166,17 @@ describe('a trusted device that fails too often', () => {
     expect([user.failed_logins, user.locked_until]).toEqual([0, null]);
   });
 
+  it('is locked by consecutive failures only: its right password ends a run of them', async () => {
+    const form = await account();
+    const device = await ownersDevice(form);
+    const wrong = { ...form, password: 'wrong' };
+    const statuses: number[] = [];
+    for (const attempt of [wrong, wrong, wrong, wrong, form, wrong, wrong, wrong, wrong, form]) {
+      statuses.push((await logIn(attempt, '192.0.2.1', device)).statusCode);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 200, 401, 401, 401, 401, 200]);
+  });
+
   it('keeps its count and lock in one item per device cookie, which DynamoDB expires with it', async () => {
     const form = await account();
     const device = await ownersDevice(form);
