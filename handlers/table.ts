@@ -27,7 +27,7 @@ export interface Access {
 }
 
 /**
- * How a route is throttled. `credential`: a route that checks a password or sends a mail for
+ * How a route is throttled. `credential`: a route that checks or sets a password or sends a mail for
  * anyone who asks; each client address has a budget of attempts per minute on these routes
  * together (CLIENT_ATTEMPTS_PER_MINUTE, lib/http/client-budget.ts), which their role needs
  * `UpdateItem` for, and API Gateway caps the route as a whole at its own cost ceiling.
@@ -143,9 +143,11 @@ const ENTRIES = [
     fn: 'updatePassword',
     module: 'update-password',
     // The token is found by its reset item; the user, its reset item and every session item
-    // change in one transaction.
+    // change in one transaction. A hash for anyone who holds a token: `credential`, as the
+    // pages' reset form is.
     access: { table: ['GetItem', 'UpdateItem', 'DeleteItem'] },
     seed: true,
+    throttle: 'credential',
     memoryMb: BCRYPT_MB,
   },
   // The account's own controls, each confirmed with the password (which counts toward the lock).

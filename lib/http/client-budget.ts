@@ -1,5 +1,5 @@
 /**
- * Budgets per client (issue 21): on the routes that check a password or send a mail, each client
+ * Budgets per client (issue 21): on the routes that check or set a password or send a mail, each client
  * address may make `clientAttemptsPerMinute` requests a minute, all those routes together, counted
  * in DynamoDB so that every Lambda instance shares the count. `withLimits` spends one before the
  * route runs (after the cross-site check), so a client over its budget costs one conditional

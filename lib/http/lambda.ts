@@ -52,7 +52,7 @@ export type ErrorHandler = (
 export interface RouteLimits {
   /**
    * Each client address spends one of its attempts per minute before the route runs: on the
-   * routes that check a password or send a mail.
+   * routes that check or set a password or send a mail.
    */
   clientBudget: boolean;
 }

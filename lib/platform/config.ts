@@ -49,8 +49,8 @@ export interface Config {
   loginLockSeconds: number;
   loginLockMaxSeconds: number;
   /**
-   * Requests a client address may make per minute to the routes that check a password or send a
-   * mail, all of them together (lib/http/client-budget.ts).
+   * Requests a client address may make per minute to the routes that check or set a password or
+   * send a mail, all of them together (lib/http/client-budget.ts).
    */
   clientAttemptsPerMinute: number;
   /** How long a device cookie is trusted after the login that set it (lib/auth/device-cookies.ts). */

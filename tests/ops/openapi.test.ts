@@ -140,7 +140,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
     expect((await call('POST /sessions', { body: 'password=only' })).statusCode).toBe(400);
   });
 
-  it('the routes that check a password or send a mail answer 429 over a client budget', async () => {
+  it('the routes that check or set a password or send a mail answer 429 over a client budget', async () => {
     // One attempt a minute per address, each route from an address of its own.
     const budgeted = apiRoutes({ CLIENT_ATTEMPTS_PER_MINUTE: '1' });
     const user = await registered();
@@ -149,12 +149,30 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       ['POST /sessions', { form: user, sourceIp: '192.0.2.12' }],
       ['POST /reset_password', { form: { email: user.email }, sourceIp: '192.0.2.13' }],
     ];
+    // A reset, with a token of its own each time (the second is refused before it is read).
+    const reset = async () => ({
+      form: {
+        email: user.email,
+        reset_token: String(
+          (
+            JSON.parse(
+              (await call('POST /reset_password', { form: { email: user.email } })).body ?? '',
+            ) as Record<string, unknown>
+          ).reset_token,
+        ),
+        new_password: 'a new good password',
+      },
+      sourceIp: '192.0.2.14',
+    });
     await earlyInABudgetWindow();
     for (const [route, options] of requests) {
       expect((await call(route, options, budgeted[route])).statusCode).toBe(200);
       const refused = await call(route, options, budgeted[route]);
       expect([route, refused.statusCode]).toEqual([route, 429]);
     }
+    const put = budgeted['PUT /reset_password'];
+    expect((await call('PUT /reset_password', await reset(), put)).statusCode).toBe(200);
+    expect((await call('PUT /reset_password', await reset(), put)).statusCode).toBe(429);
   });
 
   it('GET /profile and DELETE /sessions need a live session; logout redirects to /', async () => {

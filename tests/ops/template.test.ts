@@ -134,6 +134,7 @@ const ALARMS = [
   'HttpApi5xxAlarm',
   'DynamoDbThrottlesAlarm',
   'FailedLoginsAlarm',
+  'BudgetRefusalsAlarm',
 ];
 
 describe('the CloudFormation template of `serverless package`', () => {
@@ -151,6 +152,8 @@ describe('the CloudFormation template of `serverless package`', () => {
         logRetentionDays: '90',
         failedLoginsAlarmThreshold: '20',
         failedLoginsAlarmPeriodSeconds: '60',
+        budgetRefusalsAlarmThreshold: '30',
+        budgetRefusalsAlarmPeriodSeconds: '120',
         authorizerTtlSeconds: '300',
         authorizerIdentitySource: '$request.header.Cookie',
         pagesUrl: PAGES_URL,
@@ -526,6 +529,27 @@ describe('the CloudFormation template of `serverless package`', () => {
       const tuned = alarm(withEmail, 'FailedLoginsAlarm');
       expect(tuned).toMatchObject(metric);
       expect([Number(tuned.Period), Number(tuned.Threshold)]).toEqual([60, 20]);
+    });
+
+    it('watch requests refused for clients over their budget, at a configurable rate', () => {
+      const metric = {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: 'client_over_budget',
+        Dimensions: [
+          { Name: 'service', Value: 'user-auth' },
+          { Name: 'stage', Value: 'prod' },
+        ],
+        Statistic: 'Sum',
+      };
+      expect(alarm(prod, 'BudgetRefusalsAlarm')).toMatchObject({
+        ...metric,
+        Period: 300,
+        Threshold: 100,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      const tuned = alarm(withEmail, 'BudgetRefusalsAlarm');
+      expect(tuned).toMatchObject(metric);
+      expect([Number(tuned.Period), Number(tuned.Threshold)]).toEqual([120, 30]);
     });
 
     it('notify nobody by default, a new topic mailing alarmEmail, or the topic alarmTopicArn', () => {

@@ -1,5 +1,5 @@
 // Issue 21: a budget of attempts per client address, shared by every Lambda instance through
-// DynamoDB, on the routes that check a password or send a mail; spent before any bcrypt work.
+// DynamoDB, on the routes that check or set a password or send a mail; spent before any bcrypt work.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it, vi } from 'vitest';
@@ -114,7 +114,7 @@ describe('a client budget', () => {
 });
 
 describe('the budgeted routes', () => {
-  it('are those that check a password or send a mail, for anyone who asks', () => {
+  it('are those that check or set a password or send a mail, for anyone who asks', () => {
     expect(
       ROUTES.filter((route) => route.throttle === 'credential')
         .map((route) => route.key)
@@ -128,6 +128,7 @@ describe('the budgeted routes', () => {
       'POST /users',
       'POST /verify_email',
       'PUT /password',
+      'PUT /reset_password',
     ]);
   });
 

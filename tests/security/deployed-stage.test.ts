@@ -83,8 +83,8 @@ describe('the template of a deployed stage', () => {
     expect(stages()).toHaveLength(1);
     const [stage] = stages();
     expect(stage?.Properties.DefaultRouteSettings).toMatchObject({
-      ThrottlingRateLimit: 100,
-      ThrottlingBurstLimit: 200,
+      ThrottlingRateLimit: 80,
+      ThrottlingBurstLimit: 160,
     });
   });
 
@@ -94,7 +94,7 @@ describe('the template of a deployed stage', () => {
     const strict = stage?.Properties.RouteSettings ?? {};
     // The pages' forms (POST /account/{page}) log in and ask for reset mails too; the account's
     // controls check the password, and the verification and email-change requests send mail; a
-    // registration hashes a password (and mails, where emails are verified).
+    // registration and a reset hash a password (a registration mails, where emails are verified).
     expect(Object.keys(strict).sort()).toEqual([
       'DELETE /users/me',
       'POST /account/{page}',
@@ -104,6 +104,7 @@ describe('the template of a deployed stage', () => {
       'POST /users',
       'POST /verify_email',
       'PUT /password',
+      'PUT /reset_password',
     ]);
     for (const [routeKey, limits] of Object.entries(strict)) {
       // Each names a route that exists, and the stage is created after it (else CloudFormation fails).
