@@ -6,6 +6,7 @@
  *                                     cost, bundles, init
  *   BENCH_ONLY=cost npm run bench     memory and cost alone (a few minutes)
  *   BENCH_ONLY=routes npm run bench   the routes, their DynamoDB calls and the login timing alone
+ *   BENCH_ONLY=limits npm run bench   what the per-client budget adds to a login (issue 21) alone
  *   npm run bench -- --http           also drives `npm start` over HTTP with autocannon
  *   BCRYPT_COST=4 npm run bench       a quick run (the figures are quoted at 12, the default)
  *   FLASK_ORIGINAL_DIR=dir npm run bench   also the course flow against the Flask original in dir
@@ -21,6 +22,7 @@ import { deployedVariant, SDK_VARIANTS } from '../deploy/bundle-options';
 import { FLOOR, measureBundles, medianInit } from './bundles';
 import { callsPerRequest, CapacityRecorder, type DynamoCall } from './capacity';
 import { costSection } from './cost';
+import { limitsSection } from './limits';
 import { courseFlowSection } from './course-flow';
 import { runHttp, type HttpFigures } from './http';
 import { RouteBench, type PairFigures, type RouteFigures } from './routes';
@@ -39,11 +41,13 @@ function count(name: string, fallback: number): number {
 }
 
 /** BENCH_ONLY: one part of the bench alone. */
-type Only = 'cost' | 'routes' | undefined;
+type Only = 'cost' | 'routes' | 'limits' | undefined;
 
 function onlyPart(value: string | undefined): Only {
-  if (value === undefined || value === 'cost' || value === 'routes') return value;
-  throw new Error('BENCH_ONLY must be cost or routes');
+  if (value === undefined || value === 'cost' || value === 'routes' || value === 'limits') {
+    return value;
+  }
+  throw new Error('BENCH_ONLY must be cost, routes or limits');
 }
 
 function routeTable(figures: RouteFigures[]): string {
@@ -161,13 +165,19 @@ async function inProcess(bcryptCost: string, only: Only): Promise<string[]> {
   try {
     const recorder = new CapacityRecorder();
     const sections: string[] = [];
+    const iterations = {
+      storage: count('BENCH_ITERATIONS', 300),
+      password: count('BENCH_PASSWORD_ITERATIONS', 30),
+    };
+    if (only === undefined || only === 'limits') {
+      const service = await loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
+      sections.push(...(await limitsSection(service, recorder, iterations)));
+      if (only === 'limits') return sections;
+    }
     if (only !== 'cost') {
       const service = await loadService(benchEnv(dynamodb.endpoint, usersTable, bcryptCost));
       const bench = new RouteBench(service, recorder);
-      const routes = await bench.run({
-        storage: count('BENCH_ITERATIONS', 300),
-        password: count('BENCH_PASSWORD_ITERATIONS', 30),
-      });
+      const routes = await bench.run(iterations);
       const timing = await bench.loginTiming(count('BENCH_TIMING_ITERATIONS', 60));
       sections.push(
         '### Routes in-process against their floors (p50 ratio)',

@@ -7,7 +7,7 @@ import { limitsOf } from '../handlers/table';
 import { Auth } from '../lib/auth/auth';
 import { authorizerHandler } from '../lib/http/authorizer';
 import { withLimits } from '../lib/http/client-budget';
-import { lambdaHandler, type LambdaHandler } from '../lib/http/lambda';
+import { lambdaHandler, type LambdaHandler, type RouteDefinition } from '../lib/http/lambda';
 import { loadConfig, type Env } from '../lib/platform/config';
 import { createDocumentClient } from '../lib/platform/dynamodb';
 import { DB } from '../lib/store/db';
@@ -36,8 +36,8 @@ export async function startStorage(): Promise<{ dynamodb: DynamoDbLocal; table: 
 export const UNREACHED_BUDGET = { CLIENT_ATTEMPTS_PER_MINUTE: '1000000' } as const;
 
 /**
- * The deployed defaults, except: the reset token in the body (mail would need SES), logs and
- * metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
+ * The deployed defaults, except: the reset token in the body and no verification mails (mail
+ * would need SES), logs and metrics silenced (the benchmark's output is its table; HTTP mode keeps them on).
  */
 export function benchEnv(endpoint: string, table: string, bcryptCost?: string): Env {
   return {
@@ -48,6 +48,9 @@ export function benchEnv(endpoint: string, table: string, bcryptCost?: string): 
     // Left out, the deployed default.
     ...(bcryptCost !== undefined && { BCRYPT_COST: bcryptCost }),
     RESET_DELIVERY: 'response',
+    // Verification mails would need SES too (a required verification also refuses the bench's
+    // logins until a link is followed).
+    EMAIL_VERIFICATION: 'off',
     LOG_LEVEL: 'SILENT',
     METRICS_ENABLED: 'false',
     // The bench's own key (a deployed stage reads its key from SSM, which is not here).
@@ -61,12 +64,17 @@ export async function loadService(env: Env) {
   const documentClient = createDocumentClient(config);
   const db = new DB(config.usersTable, documentClient);
   const handlers: Record<string, LambdaHandler> = {};
+  const definitions = new Map<string, RouteDefinition<unknown>>();
   for (const [route, definition] of await loadRouteDefinitions()) {
     handlers[route.fn] = lambdaHandler(env, withLimits(definition, limitsOf(route)));
+    definitions.set(route.fn, definition);
   }
   return {
+    env,
     /** Every route's handler, by its function's name in the route table. */
     handlers,
+    /** Every route's definition, by its function's name, to compose it otherwise. */
+    definitions,
     authorizer: authorizerHandler(env),
     auth: new Auth(db, config),
     db,
