@@ -1,5 +1,5 @@
 import { loginServices } from '../lib/auth/logins';
-import { DEVICE_COOKIE, deviceCookie, readCookie, sessionCookie } from '../lib/http/cookies';
+import { DEVICE_COOKIE, loginCookies, readCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { readHeader } from '../lib/http/headers';
 import { defineRoute } from '../lib/http/lambda';
@@ -22,11 +22,11 @@ export const route = defineRoute({
         readHeader(event, 'user-agent'),
         readCookie(event, DEVICE_COOKIE),
       );
-      const cookies = [sessionCookie(loggedIn.sessionId, config)];
-      if (loggedIn.deviceCookie !== undefined) {
-        cookies.push(deviceCookie(loggedIn.deviceCookie, config));
-      }
       // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
-      return json(200, { email, message: 'logged in' }, { cookies });
+      return json(
+        200,
+        { email, message: 'logged in' },
+        { cookies: loginCookies(loggedIn, config) },
+      );
     },
 });

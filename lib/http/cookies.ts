@@ -59,3 +59,15 @@ export function clearedSessionCookie(settings: CookieSettings): string {
 export function deviceCookie(value: string, settings: DeviceCookieSettings): string {
   return serialise(DEVICE_COOKIE, value, settings.deviceCookieTtlSeconds, settings);
 }
+
+/** The Set-Cookie values of a login: its session, and the device cookie it earned, if any. */
+export function loginCookies(
+  loggedIn: { sessionId: string; deviceCookie?: string },
+  settings: CookieSettings & DeviceCookieSettings,
+): string[] {
+  const cookies = [sessionCookie(loggedIn.sessionId, settings)];
+  if (loggedIn.deviceCookie !== undefined) {
+    cookies.push(deviceCookie(loggedIn.deviceCookie, settings));
+  }
+  return cookies;
+}

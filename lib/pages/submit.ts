@@ -13,10 +13,9 @@ import { parseBody } from '../http/body';
 import {
   clearedSessionCookie,
   DEVICE_COOKIE,
-  deviceCookie,
+  loginCookies,
   readCookie,
   SESSION_COOKIE,
-  sessionCookie,
 } from '../http/cookies';
 import type { ErrorAnswer } from '../http/error-answers';
 import { readHeader } from '../http/headers';
@@ -87,11 +86,7 @@ function formActions(
         readHeader(event, 'user-agent'),
         readCookie(event, DEVICE_COOKIE),
       );
-      const cookies = [sessionCookie(loggedIn.sessionId, config)];
-      if (loggedIn.deviceCookie !== undefined) {
-        cookies.push(deviceCookie(loggedIn.deviceCookie, config));
-      }
-      return { answer: {}, cookies };
+      return { answer: {}, cookies: loginCookies(loggedIn, config) };
     },
     logout: async (event) => {
       await app.sessions.logOut(session(event));

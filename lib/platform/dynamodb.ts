@@ -8,6 +8,22 @@ export type ClientSettings = Pick<
 >;
 
 /**
+ * The region, attempts and timeouts of an AWS SDK client of the service: the DynamoDB settings,
+ * which every AWS call a request waits on shares (DynamoDB, the service key's SSM read).
+ */
+export function clientLimits(settings: Omit<ClientSettings, 'dynamodbEndpoint'>) {
+  return {
+    region: settings.region,
+    maxAttempts: settings.dynamodbMaxAttempts,
+    requestHandler: {
+      connectionTimeout: settings.dynamodbTimeoutMs,
+      requestTimeout: settings.dynamodbTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
+/**
  * The DynamoDB document client. Timeouts and attempts are set deliberately: the SDK's defaults
  * wait without limit, which would hold a Lambda until its own timeout when DynamoDB is unreachable.
  * `throwOnRequestTimeout`: without it the SDK only logs a warning when `requestTimeout` passes
@@ -17,13 +33,7 @@ export type ClientSettings = Pick<
 export function createDocumentClient(settings: ClientSettings): DynamoDBDocumentClient {
   const local = settings.dynamodbEndpoint !== undefined;
   const client = new DynamoDBClient({
-    region: settings.region,
-    maxAttempts: settings.dynamodbMaxAttempts,
-    requestHandler: {
-      connectionTimeout: settings.dynamodbTimeoutMs,
-      requestTimeout: settings.dynamodbTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
+    ...clientLimits(settings),
     ...(local && {
       endpoint: settings.dynamodbEndpoint,
       // DynamoDB Local accepts any alphanumeric key; this spares the credential chain lookup.

@@ -15,6 +15,7 @@
 import { hkdfSync } from 'node:crypto';
 import { classifyAwsError, DependencyUnavailable } from './aws-errors';
 import { ConfigError, SERVICE_KEY_MIN_BYTES, type Config } from './config';
+import { clientLimits } from './dynamodb';
 
 /** What a key is derived for; each use gets a different key from the one service key. */
 export type KeyUse = 'device-cookie';
@@ -33,15 +34,7 @@ export type ParameterReader = (name: string, settings: ServiceKeySettings) => Pr
 /** SSM's GetParameter, with the SDK loaded at the first read: the local stage never loads it. */
 const readFromSsm: ParameterReader = async (name, settings) => {
   const { GetParameterCommand, ParameterNotFound, SSMClient } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient({
-    region: settings.region,
-    maxAttempts: settings.dynamodbMaxAttempts,
-    requestHandler: {
-      connectionTimeout: settings.dynamodbTimeoutMs,
-      requestTimeout: settings.dynamodbTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
-  });
+  const client = new SSMClient(clientLimits(settings));
   try {
     const { Parameter } = await client.send(
       new GetParameterCommand({ Name: name, WithDecryption: true }),

@@ -510,47 +510,37 @@ describe('the CloudFormation template of `serverless package`', () => {
       }
     });
 
-    it("watch failed logins through the service's own metric, at a configurable rate", () => {
-      const metric = {
-        Namespace: METRICS_NAMESPACE,
-        MetricName: 'login_failed',
-        Dimensions: [
-          { Name: 'service', Value: 'user-auth' },
-          { Name: 'stage', Value: 'prod' },
-        ],
-        Statistic: 'Sum',
-      };
-      expect(alarm(prod, 'FailedLoginsAlarm')).toMatchObject({
-        ...metric,
-        Period: 300,
-        Threshold: 100,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-      const tuned = alarm(withEmail, 'FailedLoginsAlarm');
-      expect(tuned).toMatchObject(metric);
-      expect([Number(tuned.Period), Number(tuned.Threshold)]).toEqual([60, 20]);
-    });
-
-    it('watch requests refused for clients over their budget, at a configurable rate', () => {
-      const metric = {
-        Namespace: METRICS_NAMESPACE,
-        MetricName: 'client_over_budget',
-        Dimensions: [
-          { Name: 'service', Value: 'user-auth' },
-          { Name: 'stage', Value: 'prod' },
-        ],
-        Statistic: 'Sum',
-      };
-      expect(alarm(prod, 'BudgetRefusalsAlarm')).toMatchObject({
-        ...metric,
-        Period: 300,
-        Threshold: 100,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-      const tuned = alarm(withEmail, 'BudgetRefusalsAlarm');
-      expect(tuned).toMatchObject(metric);
-      expect([Number(tuned.Period), Number(tuned.Threshold)]).toEqual([120, 30]);
-    });
+    it.each([
+      ['failed logins', 'FailedLoginsAlarm', 'login_failed', [60, 20]],
+      [
+        'requests refused for clients over their budget',
+        'BudgetRefusalsAlarm',
+        'client_over_budget',
+        [120, 30],
+      ],
+    ] as const)(
+      "watch %s through the service's own metric, at a configurable rate",
+      (_, id, metricName, tunedPeriodAndThreshold) => {
+        const metric = {
+          Namespace: METRICS_NAMESPACE,
+          MetricName: metricName,
+          Dimensions: [
+            { Name: 'service', Value: 'user-auth' },
+            { Name: 'stage', Value: 'prod' },
+          ],
+          Statistic: 'Sum',
+        };
+        expect(alarm(prod, id)).toMatchObject({
+          ...metric,
+          Period: 300,
+          Threshold: 100,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+        const tuned = alarm(withEmail, id);
+        expect(tuned).toMatchObject(metric);
+        expect([Number(tuned.Period), Number(tuned.Threshold)]).toEqual(tunedPeriodAndThreshold);
+      },
+    );
 
     it('notify nobody by default, a new topic mailing alarmEmail, or the topic alarmTopicArn', () => {
       const actions = (template: Template, id: string) => {

@@ -3,7 +3,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it, vi } from 'vitest';
-import { ROUTES } from '../../handlers/table';
 import { ClientBudget, clientOf } from '../../lib/http/client-budget';
 import { ClientBudgetStore } from '../../lib/store/client-budgets';
 import { budgetItemId } from '../../lib/store/table';
@@ -114,24 +113,6 @@ describe('a client budget', () => {
 });
 
 describe('the budgeted routes', () => {
-  it('are those that check or set a password or send a mail, for anyone who asks', () => {
-    expect(
-      ROUTES.filter((route) => route.throttle === 'credential')
-        .map((route) => route.key)
-        .sort(),
-    ).toEqual([
-      'DELETE /users/me',
-      'POST /account/{page}',
-      'POST /email_change',
-      'POST /reset_password',
-      'POST /sessions',
-      'POST /users',
-      'POST /verify_email',
-      'PUT /password',
-      'PUT /reset_password',
-    ]);
-  });
-
   it('answer 429 with Retry-After over the budget, before any bcrypt compare; another address logs in meanwhile', async () => {
     // prepare: a budget of 3 a minute
     const env = { CLIENT_ATTEMPTS_PER_MINUTE: '3' };
