@@ -72,6 +72,8 @@ function formActions(
   const read = <const Name extends string>(event: APIGatewayProxyEventV2, names: readonly Name[]) =>
     readFields(event, names, config.maxBodyBytes);
   const session = (event: APIGatewayProxyEventV2) => readCookie(event, SESSION_COOKIE);
+  // Whether the form comes from a trusted device of the account (its password checks count there).
+  const device = (event: APIGatewayProxyEventV2) => readCookie(event, DEVICE_COOKIE);
   return {
     signup: async (event) => {
       const { email, password } = await read(event, ['email', 'password']);
@@ -84,7 +86,7 @@ function formActions(
         email,
         password,
         readHeader(event, 'user-agent'),
-        readCookie(event, DEVICE_COOKIE),
+        device(event),
       );
       return { answer: {}, cookies: loginCookies(loggedIn, config) };
     },
@@ -122,12 +124,22 @@ function formActions(
     },
     'change-password': async (event) => {
       const fields = await read(event, ['password', 'new_password']);
-      await app.passwordChanges.change(session(event), fields.password, fields.new_password);
+      await app.passwordChanges.change(
+        session(event),
+        fields.password,
+        fields.new_password,
+        device(event),
+      );
       return { answer: {} };
     },
     'change-email': async (event) => {
       const fields = await read(event, ['password', 'new_email']);
-      await app.emailChanges.request(session(event), fields.password, fields.new_email);
+      await app.emailChanges.request(
+        session(event),
+        fields.password,
+        fields.new_email,
+        device(event),
+      );
       return { answer: {} };
     },
     'confirm-email': async (event) => {
@@ -147,7 +159,7 @@ function formActions(
     },
     'delete-account': async (event) => {
       const { password } = await read(event, ['password']);
-      await app.accountDeletion.deleteAccount(session(event), password);
+      await app.accountDeletion.deleteAccount(session(event), password, device(event));
       return { answer: {}, cookies: [clearedSessionCookie(config)] };
     },
   };

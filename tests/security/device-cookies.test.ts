@@ -256,6 +256,26 @@ describe('the account routes that ask for the password', () => {
     expect((await put([session])).statusCode).toBe(429);
     expect((await put([session, `device=${device}`])).statusCode).toBe(200);
   });
+
+  it('and so do the pages’ forms, without JavaScript', async () => {
+    const forms = route('POST /account/{page}');
+    const form = await account();
+    const laptop = await logIn(form, '192.0.2.1');
+    const device = deviceCookieOf(laptop) ?? '';
+    const session = `session_id=${sessionCookieOf(laptop) ?? ''}`;
+    await sprayFrom20Addresses(form.email);
+    const post = (cookies: string[]) =>
+      forms(
+        httpEvent('POST', '/account/change-password', {
+          pathParameters: { page: 'change-password' },
+          cookies,
+          headers: { 'sec-fetch-site': 'same-origin' },
+          form: { password: form.password, new_password: strongPassword() },
+        }),
+      );
+    expect((await post([session])).statusCode).toBe(429);
+    expect((await post([session, `device=${device}`])).statusCode).toBe(303);
+  });
 });
 
 describe('device cookies themselves', () => {
