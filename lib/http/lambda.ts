@@ -30,9 +30,9 @@ export interface RouteDefinition<S> {
   services: ServiceBuilder<S>;
   handle: (app: Platform & S) => RequestHandler;
   /**
-   * How the route answers an error thrown before it runs (a cross-site request, a client over its
-   * budget) or that it let through; unset, the JSON answer of errorResponse. The pages' forms
-   * answer a page instead.
+   * How the route answers an error that it, or its limits (a client over its budget), let
+   * through; unset, the JSON answer of errorResponse. The pages' forms answer a page instead. A
+   * cross-site request is refused before the route, with the JSON answer, whatever the route.
    */
   answerError?: (app: Platform & S) => ErrorHandler;
 }
@@ -109,24 +109,27 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
 export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
   const app = compose(env, route.services);
   const handle = route.handle(app);
-  const answerError: ErrorHandler =
-    route.answerError?.(app) ??
-    ((error, event) => errorResponse(error, event.requestContext.requestId, app.logger));
-  const checked = async (event: APIGatewayProxyEventV2) => {
-    refuseCrossSite(event, app.config.allowedOrigins);
-    return handle(event);
-  };
+  const ownAnswer = route.answerError?.(app);
   return async (event, context) => {
     const started = performance.now();
     const requestId = event.requestContext.requestId;
     const events: AuthEvent[] = [];
     let response: HttpResponse;
     let errorName: string | undefined;
+    // Whether the request got past the cross-site check to the route (and its limits).
+    const reached = { route: false };
     try {
-      response = await recordAuthEventsInto(events, () => checked(event));
+      response = await recordAuthEventsInto(events, () => {
+        refuseCrossSite(event, app.config.allowedOrigins);
+        reached.route = true;
+        return handle(event);
+      });
     } catch (error) {
       errorName = serialiseError(error).name;
-      response = await answerError(error, event);
+      response =
+        reached.route && ownAnswer !== undefined
+          ? await ownAnswer(error, event)
+          : errorResponse(error, requestId, app.logger);
     }
     response = withCors(response, event, app.config);
     const line: RequestLog = {

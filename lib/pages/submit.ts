@@ -233,8 +233,8 @@ async function problemPage(
 /**
  * What the forms' function answers an error with: the page the form's error comes back on
  * (problemPage), or the next page where an error leads on (a logout without a session). Also for
- * an error met before the form ran (lib/http/lambda.ts): a client over its budget, a cross-site
- * post. A page no form has gets the API's JSON answer.
+ * an error met before the form ran, a client over its budget (lib/http/lambda.ts). A page no form
+ * has gets the API's JSON answer.
  */
 export function formErrorPage(app: FormApp): ErrorHandler {
   return async (error, event) => {

@@ -21,7 +21,7 @@ import {
   type RouteKey,
   type Routes,
 } from '../support/routes';
-import { snapshotTable } from '../support/table-contents';
+import { snapshotAccounts } from '../support/table-contents';
 
 // Runs per property (one property per route); FUZZ_RUNS raises it for a longer search.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
@@ -82,7 +82,7 @@ describe('hostile input', () => {
   it.each(FUZZED_ROUTE_KEYS)(
     '%s: every answer is 2xx/3xx/4xx, errors are JSON, rejections change nothing',
     async (route) => {
-      let before = await snapshotTable(endpoint, table);
+      let before = await snapshotAccounts(endpoint, table);
       const statuses: Record<number, number> = {};
       const seed = await assertReplayable(
         fc.asyncProperty(hostileRequest(sources), async (request) => {
@@ -91,7 +91,7 @@ describe('hostile input', () => {
           // assess
           statuses[answer.statusCode] = (statuses[answer.statusCode] ?? 0) + 1;
           assertWellFormed(answer);
-          const after = await snapshotTable(endpoint, table);
+          const after = await snapshotAccounts(endpoint, table);
           if (answer.statusCode >= 400) {
             expect(comparable(route, after)).toEqual(comparable(route, before));
           }
@@ -107,7 +107,7 @@ describe('hostile input', () => {
 
   it.each(BODY_ROUTE_KEYS)('%s: any body over MAX_BODY_BYTES gets 413', async (route) => {
     const [method, path] = methodAndPath(route);
-    const before = await snapshotTable(endpoint, table);
+    const before = await snapshotAccounts(endpoint, table);
     const seed = await assertReplayable(
       fc.asyncProperty(
         fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
@@ -137,7 +137,7 @@ describe('hostile input', () => {
       ),
       50,
     );
-    expect(await snapshotTable(endpoint, table)).toEqual(before);
+    expect(await snapshotAccounts(endpoint, table)).toEqual(before);
     console.log(`[reliability] oversized bodies at ${route}: 50 runs (seed ${seed}), all 413`);
   });
 

@@ -38,7 +38,7 @@ import {
   type Routes,
 } from '../support/routes';
 import { localClient } from '../support/table';
-import { itemsForEmail, snapshotTable } from '../support/table-contents';
+import { itemsForEmail, snapshotAccounts } from '../support/table-contents';
 
 const endpoint = inject('dynamodbEndpoint');
 const table = config.usersTable;
@@ -131,8 +131,15 @@ describe.each(Object.entries(FAULTS))('DynamoDB answering %s', (_, fault) => {
   it.each(STORAGE_ROUTE_KEYS.filter((r) => r !== 'GET /profile' && r !== 'POST /users'))(
     '%s answers a 503 when its reads succeed and its write fails',
     async (route) => {
-      // prepare: reads go through, so the route gets as far as its write
-      mock.on(UpdateCommand).callsFake(() => Promise.reject(fault()));
+      // prepare: reads go through, so the route gets as far as its write; so does the per-client
+      // budget's count, which comes before the route (the budget's own failure is the 503 above)
+      mock
+        .on(UpdateCommand)
+        .callsFake((input: UpdateCommandInput) =>
+          String(input.Key?.id).startsWith('budget#')
+            ? real.send(new UpdateCommand(input))
+            : Promise.reject(fault()),
+        );
       mock.on(TransactWriteCommand).callsFake(() => Promise.reject(fault()));
       // act
       const answer = await call(route);
@@ -155,7 +162,7 @@ describe('registration is all or nothing', () => {
       }),
     );
     raw.destroy();
-    const before = await snapshotTable(endpoint, table);
+    const before = await snapshotAccounts(endpoint, table);
     // act
     const answer = await routes['POST /users'](
       httpEvent('POST', '/users', { form: { email: orphan, password: PASSWORD } }),
@@ -163,7 +170,7 @@ describe('registration is all or nothing', () => {
     // assess
     expect(answer.statusCode).toBe(400);
     expect(await itemsForEmail(endpoint, table, orphan)).toEqual({ users: 0, guard: true });
-    expect(await snapshotTable(endpoint, table)).toEqual(before);
+    expect(await snapshotAccounts(endpoint, table)).toEqual(before);
   });
 
   it('a registration that keeps losing transaction conflicts answers 503 and writes nothing', async () => {

@@ -16,7 +16,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { route as registerRoute } from '../../handlers/register';
 import { EmailVerification } from '../../lib/auth/email-verification';
 import { Registration } from '../../lib/auth/registration';
-import { defineRoute, type LambdaHandler } from '../../lib/http/lambda';
+import { defineRoute, lambdaHandler, type LambdaHandler } from '../../lib/http/lambda';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
 import { SesMailer } from '../../lib/platform/mailer';
 import { DB } from '../../lib/store/db';
@@ -34,7 +34,7 @@ import {
 } from '../support/routes';
 import { openUserStore } from '../../lib/store/open';
 import { createUsersTable } from '../support/table';
-import { handlerFor, testConfig } from '../support/app';
+import { testConfig, testEnv } from '../support/app';
 import { itemsForEmail } from '../support/table-contents';
 
 // Far above what the settings allow (3 attempts of at most 1 s each, plus backoff), and below the
@@ -78,9 +78,13 @@ function stopAfterFirstWrite(client: DynamoDBDocumentClient): string[] {
   return sent;
 }
 
-/** POST /users as the service composes it, but over `client` instead of a client of its own. */
+/**
+ * POST /users as the service composes it, but over `client` instead of a client of its own, and
+ * without its per-client budget, whose write (on a client of its own) is not the registration's.
+ */
 function registrationOver(client: DynamoDBDocumentClient): LambdaHandler {
-  return handlerFor(
+  return lambdaHandler(
+    testEnv(outageSide()),
     defineRoute({
       ...registerRoute,
       services: ({ config }) => {
@@ -89,7 +93,6 @@ function registrationOver(client: DynamoDBDocumentClient): LambdaHandler {
         return { registration: new Registration(db, config, verification) };
       },
     }),
-    outageSide(),
   );
 }
 

@@ -29,6 +29,16 @@ export async function snapshotTable(endpoint: string, tableName: string): Promis
   }
 }
 
+/**
+ * The table's items but the per-client budget counters (`budget#…`), which every request to a
+ * credential route counts on, refused or not: what a request may not change of the accounts.
+ */
+export async function snapshotAccounts(endpoint: string, tableName: string): Promise<Item[]> {
+  return (await snapshotTable(endpoint, tableName)).filter(
+    (item) => !(item.id?.S ?? '').startsWith('budget#'),
+  );
+}
+
 /** Every item of a table as plain values, the way someone holding a dump of it would see it. */
 export async function dumpTable(
   endpoint: string,
