@@ -6,7 +6,7 @@ import { registrationServices } from '../auth/registration';
 import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../http/cookies';
+import { clearedSessionCookies, readCookie, SESSION_COOKIE, sessionCookies } from '../http/cookies';
 import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
 import { answerFor, type RequestHandler } from '../http/lambda';
@@ -55,18 +55,18 @@ function formActions(
       const { email, password } = await read(event, ['email', 'password']);
       const device = readHeader(event, 'user-agent');
       const { sessionId } = await app.logins.logIn(email, password, device);
-      return { answer: {}, cookies: [sessionCookie(sessionId, config)] };
+      return { answer: {}, cookies: sessionCookies(sessionId, config) };
     },
     logout: async (event) => {
       await app.sessions.logOut(readCookie(event, SESSION_COOKIE));
-      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+      return { answer: {}, cookies: clearedSessionCookies(config) };
     },
     'end-session': async (event) => {
       const { id } = await read(event, ['id']);
       const current = await app.sessions.endByHandle(readCookie(event, SESSION_COOKIE), id);
       // Ending the session the form came with is a logout: its cookie goes too.
       return current
-        ? { answer: { current }, cookies: [clearedSessionCookie(config)] }
+        ? { answer: { current }, cookies: clearedSessionCookies(config) }
         : { answer: { current } };
     },
     'end-other-sessions': async (event) => {

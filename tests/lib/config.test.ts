@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       resetTokenTtlSeconds: 900,
       resetDelivery: 'email',
       cookieSecure: true,
+      cookieDomain: undefined,
       loginMaxFailures: 5,
       maxBodyBytes: 8192,
       refuseCommonPasswords: true,
@@ -29,6 +30,7 @@ describe('loadConfig', () => {
       DYNAMODB_ENDPOINT: 'http://localhost:8000',
       REFUSE_COMMON_PASSWORDS: 'false',
       ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      COOKIE_DOMAIN: 'example.com',
     });
     expect(config).toMatchObject({
       bcryptCost: 10,
@@ -37,6 +39,7 @@ describe('loadConfig', () => {
       dynamodbEndpoint: 'http://localhost:8000',
       refuseCommonPasswords: false,
       allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      cookieDomain: 'example.com',
     });
   });
 
@@ -56,6 +59,22 @@ describe('loadConfig', () => {
       'a,',
     ]) {
       expect(() => loadConfig({ ...env, ALLOWED_ORIGINS: origins })).toThrow(/^ALLOWED_ORIGINS/u);
+    }
+    // One spelling of a domain: no scheme, port, leading or trailing dot, upper case; two labels.
+    for (const domain of [
+      'com',
+      '.example.com',
+      'example.com.',
+      'https://example.com',
+      'example.com:443',
+      'Example.com',
+      'exa_mple.com',
+      '-x.example.com',
+      `${'a'.repeat(64)}.com`,
+    ]) {
+      expect(() => loadConfig({ ...env, COOKIE_DOMAIN: domain })).toThrow(
+        `COOKIE_DOMAIN must be a domain such as example.com, got "${domain}"`,
+      );
     }
   });
 
