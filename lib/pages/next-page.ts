@@ -1,7 +1,9 @@
 /**
  * Where a form leads once its API call is done: the same rule whether the browser called the API
  * (app.js imports this module) or the server ran the service for a form posted without JavaScript.
- * It imports nothing, so it runs in both places.
+ * It imports nothing, so it runs in both places. Each next page is relative to the page the form
+ * is on, as a 303's Location and as app.js's navigation alike, so it stays under the base path the
+ * pages are mounted at.
  */
 
 /** How a form's call ended: its answer's JSON, or the code of its error (null: no answer). */
@@ -24,14 +26,14 @@ export function isProfileAction(name: string): name is ProfileAction {
 /** After a profile button: the login page once this device's session is gone, else the profile. */
 function afterProfileButton(form: string, outcome: Outcome): string | null {
   if (!outcome.ok) {
-    return outcome.code === 'no_live_session' ? '/account/login?notice=session-ended' : null;
+    return outcome.code === 'no_live_session' ? 'login?notice=session-ended' : null;
   }
-  if (form === 'end-other-sessions') return '/account/profile?notice=other-sessions-ended';
+  if (form === 'end-other-sessions') return 'profile?notice=other-sessions-ended';
   // Ending one's own session by its button is a logout.
   if (form === 'end-session' && outcome.answer.current !== true) {
-    return '/account/profile?notice=session-removed';
+    return 'profile?notice=session-removed';
   }
-  return '/account/login?notice=logged-out';
+  return 'login?notice=logged-out';
 }
 
 /**
@@ -44,19 +46,19 @@ export function nextPage(form: string, outcome: Outcome): string | null {
   const { answer } = outcome;
   switch (form) {
     case 'signup':
-      return '/account/login?notice=registered';
+      return 'login?notice=registered';
     case 'login':
-      return '/account/profile';
+      return 'profile';
     case 'forgot-password': {
       // The local stage answers the token itself; deployed stages mail a link to the reset page.
       if (typeof answer.reset_token !== 'string' || typeof answer.email !== 'string') {
-        return '/account/forgot-password?notice=mail-sent';
+        return 'forgot-password?notice=mail-sent';
       }
       const query = new URLSearchParams({ email: answer.email, reset_token: answer.reset_token });
-      return `/account/reset-password?${query.toString()}`;
+      return `reset-password?${query.toString()}`;
     }
     case 'reset-password':
-      return '/account/login?notice=password-updated';
+      return 'login?notice=password-updated';
     default:
       return null;
   }

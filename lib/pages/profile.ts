@@ -30,7 +30,7 @@ export async function profilePage(
     const sessions = await app.sessions.list(sessionId);
     return htmlPage(status, profilePageHtml(publicProfile(session).email, sessions, state));
   } catch (error) {
-    if (error instanceof SessionNotFound) return seeOther('/account/login?notice=login-needed');
+    if (error instanceof SessionNotFound) return seeOther('login?notice=login-needed');
     const answer = answerFor(error, event.requestContext.requestId, app.logger);
     const problem = describeProblem(answer, []);
     return htmlPage(answer.status, problemPageHtml('Your profile', problem.text));

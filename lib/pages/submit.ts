@@ -148,7 +148,7 @@ export function submitForm(app: FormApp): RequestHandler {
       );
     }
     // Every form has a next page after a success; the login page is only for the type's sake.
-    const next = nextPage(name, { ok: true, answer: done.answer }) ?? '/account/login';
+    const next = nextPage(name, { ok: true, answer: done.answer }) ?? 'login';
     return seeOther(next, done.cookies);
   };
 }

@@ -40,7 +40,7 @@ export const FORM_PAGES = {
     api: { method: 'POST', path: '/users' },
     fields: [EMAIL, password('password', 'Password', 'new-password')],
     submit: 'Create account',
-    links: [['/account/login', 'Already have an account? Log in']],
+    links: [['login', 'Already have an account? Log in']],
   },
   login: {
     title: 'Log in',
@@ -48,8 +48,8 @@ export const FORM_PAGES = {
     fields: [EMAIL, password('password', 'Password', 'current-password')],
     submit: 'Log in',
     links: [
-      ['/account/forgot-password', 'Forgot your password?'],
-      ['/account/signup', 'No account yet? Create one'],
+      ['forgot-password', 'Forgot your password?'],
+      ['signup', 'No account yet? Create one'],
     ],
   },
   'forgot-password': {
@@ -58,7 +58,7 @@ export const FORM_PAGES = {
     api: { method: 'POST', path: '/reset_password' },
     fields: [EMAIL],
     submit: 'Get a reset code',
-    links: [['/account/login', 'Back to log in']],
+    links: [['login', 'Back to log in']],
   },
   'reset-password': {
     title: 'Set a new password',
@@ -75,7 +75,7 @@ export const FORM_PAGES = {
       password('new_password', 'New password', 'new-password'),
     ],
     submit: 'Set new password',
-    links: [['/account/forgot-password', 'Ask for a new reset code']],
+    links: [['forgot-password', 'Ask for a new reset code']],
   },
 } satisfies Record<string, FormPage>;
 
@@ -115,8 +115,9 @@ function formHtml(
   inner: string,
   submit: string,
 ): string {
-  // data-page and data-api tell app.js which API route to call and which page's rules apply.
-  return `<form method="post" action="/account/${action}" data-page="${page}" data-api="${api.method} ${api.path}" novalidate>
+  // data-page and data-api tell app.js which API route to call and which page's rules apply. The
+  // route's path is written from the page (/account/<page>): one level up is the API's root.
+  return `<form method="post" action="${action}" data-page="${page}" data-api="${api.method} ..${api.path}" novalidate>
 ${inner}
 <button type="submit">${escapeHtml(submit)}</button>
 </form>`;
@@ -154,7 +155,7 @@ function readableTime(iso: string): string {
 
 /** A plain form of the profile (no data-api: app.js leaves it to the browser). */
 function plainFormHtml(action: ProfileAction, inner: string, button: string): string {
-  return `<form method="post" action="/account/${action}">${inner}${button}</form>`;
+  return `<form method="post" action="${action}">${inner}${button}</form>`;
 }
 
 /**
@@ -230,8 +231,8 @@ export function problemPageHtml(title: string, text: string): string {
     [
       `<p class="form-error" role="alert">${escapeHtml(text)}</p>`,
       linksHtml([
-        ['/account/login', 'Log in'],
-        ['/account/signup', 'Create an account'],
+        ['login', 'Log in'],
+        ['signup', 'Create an account'],
       ]),
     ].join('\n'),
   );

@@ -8,6 +8,8 @@ import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor, testEnv } from '../support/app';
 import { lambdaHandler } from '../../lib/http/lambda';
 import { freshEmail, strongPassword } from '../support/auth';
+import { nextPage, type Outcome } from '../../lib/pages/next-page';
+import { FORM_PAGES } from '../../lib/pages/views';
 
 /*
  * The hosted pages in process, through API Gateway events: their headers, and each form posted
@@ -49,6 +51,38 @@ function textOf(response: HttpResponse, id: string): string | undefined {
   return new RegExp(`id="${id}"[^>]*>([^<]*)<`, 'u').exec(response.body ?? '')?.[1];
 }
 
+/** Every address a response gives the browser: src, href, form action, data-api's path, Location. */
+function addressesOf(response: HttpResponse): string[] {
+  const body = response.body ?? '';
+  const location = response.headers?.Location;
+  return [
+    ...[...body.matchAll(/\s(?:src|href|action)="([^"]*)"/gu)].map(([, url]) => url ?? ''),
+    ...[...body.matchAll(/\sdata-api="[A-Z]+ ([^"]*)"/gu)].map(([, path]) => path ?? ''),
+    ...(location === undefined ? [] : [String(location)]),
+  ];
+}
+
+/** Where the pages may be mounted: at the root of a host, under one base path, under two. */
+const MOUNTS = ['', '/auth', '/team/auth'];
+const API_PATHS = ['/users', '/sessions', '/reset_password'];
+
+/**
+ * An address relative to the page, never from the host's root nor to another origin, that leads to
+ * the same page or API route under every mount.
+ */
+function expectRelative(address: string): void {
+  expect(address).not.toMatch(/^\/|^[a-z][a-z\d+.-]*:/iu);
+  for (const mount of MOUNTS) {
+    const { pathname } = new URL(address, `https://example.com${mount}/account/login`);
+    expect(pathname.startsWith(`${mount}/`)).toBe(true);
+    const route = pathname.slice(mount.length);
+    expect([address, route]).toSatisfy(
+      ([, path]: string[]) =>
+        /^\/account\/[\w.-]+$/u.test(path ?? '') || API_PATHS.includes(path ?? ''),
+    );
+  }
+}
+
 describe('the pages and their files', () => {
   it('answer with a strict CSP, no framing, nothing cached, nothing from elsewhere', async () => {
     for (const response of [...(await Promise.all(PAGES.map((p) => get(p)))), await get('nope')]) {
@@ -63,10 +97,8 @@ describe('the pages and their files', () => {
       expect(header(response, 'X-Content-Type-Options')).toBe('nosniff');
       expect(header(response, 'Referrer-Policy')).toBe('no-referrer');
       const body = response.body ?? '';
-      // Every address is a path of this origin; nothing inline to run or style.
-      for (const [, url] of body.matchAll(/(?:src|href|action)="([^"]*)"/gu)) {
-        expect(url).toMatch(/^\/account\//u);
-      }
+      // Every address is of this origin, relative to the page; nothing inline to run or style.
+      for (const address of addressesOf(response)) expectRelative(address);
       expect(body).not.toMatch(/<script>|<style|style="|\son\w+=/u);
     }
     expect((await get('nope')).statusCode).toBe(404);
@@ -107,7 +139,7 @@ describe('the forms, posted without JavaScript', () => {
     const signup = await post('signup', { email, password });
     expect([signup.statusCode, header(signup, 'Location')]).toEqual([
       303,
-      '/account/login?notice=registered',
+      'login?notice=registered',
     ]);
 
     const wrong = await post('login', { email, password: 'not-it' });
@@ -120,7 +152,7 @@ describe('the forms, posted without JavaScript', () => {
     expect(wrong.body).toMatch(/id="password"[^>]*aria-invalid="true" autofocus/u);
 
     const login = await post('login', { email, password });
-    expect([login.statusCode, header(login, 'Location')]).toEqual([303, '/account/profile']);
+    expect([login.statusCode, header(login, 'Location')]).toEqual([303, 'profile']);
     const cookies = [`session_id=${sessionCookieOf(login) ?? ''}`];
     const profile = await get('profile', { cookies });
     expect([profile.statusCode, textOf(profile, 'profile-email')]).toEqual([200, email]);
@@ -128,20 +160,23 @@ describe('the forms, posted without JavaScript', () => {
     const logout = await post('logout', {}, cookies);
     expect([logout.statusCode, header(logout, 'Location')]).toEqual([
       303,
-      '/account/login?notice=logged-out',
+      'login?notice=logged-out',
     ]);
     expect(logout.cookies?.[0]).toMatch(/^session_id=;.*Max-Age=0/u);
     const after = await get('profile', { cookies });
     expect([after.statusCode, header(after, 'Location')]).toEqual([
       303,
-      '/account/login?notice=login-needed',
+      'login?notice=login-needed',
     ]);
     const again = await post('logout', {}, cookies);
-    expect(header(again, 'Location')).toBe('/account/login?notice=session-ended');
+    expect(header(again, 'Location')).toBe('login?notice=session-ended');
 
     const forgot = await post('forgot-password', { email });
     expect(forgot.statusCode).toBe(303);
-    const next = new URL(header(forgot, 'Location'), 'https://test.example');
+    const next = new URL(
+      header(forgot, 'Location'),
+      'https://test.example/account/forgot-password',
+    );
     expect(next.pathname).toBe('/account/reset-password');
     expect(next.searchParams.get('email')).toBe(email);
     const token = next.searchParams.get('reset_token') ?? '';
@@ -156,7 +191,7 @@ describe('the forms, posted without JavaScript', () => {
       reset_token: token,
       new_password: newPassword,
     });
-    expect(header(reset, 'Location')).toBe('/account/login?notice=password-updated');
+    expect(header(reset, 'Location')).toBe('login?notice=password-updated');
     const used = await post('reset-password', {
       email,
       reset_token: token,
@@ -166,7 +201,7 @@ describe('the forms, posted without JavaScript', () => {
       'This reset code is wrong or has expired. Ask for a new one.',
     );
     expect(header(await post('login', { email, password: newPassword }), 'Location')).toBe(
-      '/account/profile',
+      'profile',
     );
   });
 
@@ -187,7 +222,7 @@ describe('the forms, posted without JavaScript', () => {
     });
     expect((await forms(event)).statusCode).toBe(403);
     const signup = await post('signup', { email, password: strongPassword() });
-    expect(header(signup, 'Location')).toBe('/account/login?notice=registered');
+    expect(header(signup, 'Location')).toBe('login?notice=registered');
   });
 
   it('answer 404 for a form that is not one of theirs', async () => {
@@ -203,7 +238,7 @@ const IPHONE =
 /** Logs in with the login form from a browser with this User-Agent: its cookie. */
 async function logIn(email: string, password: string, userAgent: string): Promise<string[]> {
   const login = await post('login', { email, password }, undefined, { 'user-agent': userAgent });
-  expect(header(login, 'Location')).toBe('/account/profile');
+  expect(header(login, 'Location')).toBe('profile');
   return [`session_id=${sessionCookieOf(login) ?? ''}`];
 }
 
@@ -239,12 +274,12 @@ describe("the profile's sessions, ended without JavaScript", () => {
       { device: 'Firefox on Linux', current: true },
     ]);
     for (const { lastUsed } of listed) expect(lastUsed).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/u);
-    expect(page.body).toContain('action="/account/end-other-sessions"');
+    expect(page.body).toContain('action="end-other-sessions"');
 
     const ended = await post('end-session', { id: listed[0]?.handle ?? '' }, laptop);
     expect([ended.statusCode, header(ended, 'Location'), ended.cookies]).toEqual([
       303,
-      '/account/profile?notice=session-removed',
+      'profile?notice=session-removed',
       undefined,
     ]);
     expect([await apiStatus(phone), await apiStatus(laptop)]).toEqual([403, 200]);
@@ -261,7 +296,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
     const others = await post('end-other-sessions', {}, laptop);
     expect([others.statusCode, header(others, 'Location')]).toEqual([
       303,
-      '/account/profile?notice=other-sessions-ended',
+      'profile?notice=other-sessions-ended',
     ]);
     expect(await Promise.all([phone2, tablet, laptop].map(apiStatus))).toEqual([403, 403, 200]);
   });
@@ -296,10 +331,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
     expect(own?.current).toBe(true);
 
     const ended = await post('end-session', { id: own?.handle ?? '' }, laptop);
-    expect([ended.statusCode, header(ended, 'Location')]).toEqual([
-      303,
-      '/account/login?notice=logged-out',
-    ]);
+    expect([ended.statusCode, header(ended, 'Location')]).toEqual([303, 'login?notice=logged-out']);
     expect(ended.cookies?.[0]).toMatch(/^session_id=;.*Max-Age=0/u);
     expect(await apiStatus(laptop)).toBe(403);
     // Without a live session, either button leads to the login page.
@@ -307,9 +339,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
       ['end-session', { id: own?.handle ?? '' }],
       ['end-other-sessions', {}],
     ] as const) {
-      expect(header(await post(page, form, laptop), 'Location')).toBe(
-        '/account/login?notice=session-ended',
-      );
+      expect(header(await post(page, form, laptop), 'Location')).toBe('login?notice=session-ended');
     }
   });
 
@@ -337,5 +367,55 @@ describe('the forms function', () => {
     } finally {
       created.mockRestore();
     }
+  });
+});
+
+describe('addresses, so that one build serves /account/... and /auth/account/...', () => {
+  it('no link, asset, form action, API path or redirect of any page starts with / or names a host', async () => {
+    const email = freshEmail();
+    const password = strongPassword();
+    // act: every page, with and without a session, and each form to its error and its next page
+    const answers = await Promise.all([...PAGES, 'profile', 'nope'].map((page) => get(page)));
+    answers.push(
+      await post('signup', { email, password }),
+      await post('signup', { email, password }),
+    );
+    answers.push(await post('login', { email, password: 'not-it' }));
+    const phone = await post('login', { email, password }, undefined, { 'user-agent': IPHONE });
+    const login = await post('login', { email, password });
+    const cookies = [`session_id=${sessionCookieOf(login) ?? ''}`];
+    const profile = await get('profile', { cookies });
+    answers.push(phone, login, profile, await post('end-session', { id: 'gone' }, cookies));
+    answers.push(
+      await post('end-other-sessions', {}, cookies),
+      await post('forgot-password', { email }),
+    );
+    answers.push(
+      await post('reset-password', { email, reset_token: 'wrong', new_password: password }),
+    );
+    answers.push(await post('logout', {}, cookies), await post('logout', {}, cookies));
+
+    // assess
+    expect(listedSessions(profile)).toHaveLength(2);
+    const addresses = answers.flatMap(addressesOf);
+    for (const kind of ['style.css', 'app.js', 'login', 'end-session', '../sessions', 'profile']) {
+      expect(addresses).toContain(kind);
+    }
+    for (const address of addresses) expectRelative(address);
+  });
+
+  it('app.js goes where the forms without JavaScript go: to a page relative to this one', () => {
+    const outcomes: Outcome[] = [
+      { ok: true, answer: {} },
+      { ok: true, answer: { current: true } },
+      { ok: true, answer: { email: 'a@b.co', reset_token: 't' } },
+      { ok: false, code: 'no_live_session' },
+      { ok: false, code: null },
+    ];
+    const next = [...Object.keys(FORM_PAGES), 'logout', 'end-session', 'end-other-sessions']
+      .flatMap((form) => outcomes.map((outcome) => nextPage(form, outcome)))
+      .filter((page) => page !== null);
+    expect(next.length).toBeGreaterThan(8);
+    for (const page of next) expectRelative(page);
   });
 });
