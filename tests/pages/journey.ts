@@ -1,0 +1,180 @@
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { StepTimer } from '../support/browser';
+
+/*
+ * The pages' journeys in Chromium, wherever the pages are mounted: `root` is the address the API
+ * is reached at, ending in `/` (http://localhost:3000/, or http://auth.example.test:8080/auth/
+ * behind a base path), and every step starts from it, as a person following links would.
+ */
+
+/**
+ * Keeps what the page reports as going wrong in `problems`: an uncaught error, and console errors
+ * such as a refusal by the Content-Security-Policy (how Chromium reports one). Not the "Failed to
+ * load resource" lines of the API's own 4xx answers, which the pages show as sentences.
+ */
+export function watchProblems(page: Page, problems: string[]): Page {
+  page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
+  page.on('console', (message) => {
+    const text = message.text();
+    const answered4xx = /^Failed to load resource: the server responded with a status of 4\d\d/u;
+    if (message.type() === 'error' && !answered4xx.test(text)) {
+      problems.push(`${page.url()}: ${text}`);
+    }
+  });
+  return page;
+}
+
+/** The text of a page's error slot. */
+export const errorOf = (page: Page, field: string) => page.locator(`#${field}-error`).textContent();
+
+/** Takes a screenshot of the page under a name (browser.test.ts keeps the README's). */
+export type Shoot = (page: Page, name: string) => Promise<unknown>;
+
+/**
+ * Sign up, a wrong password, log in, the profile, log out, forgot password, a too-common then a
+ * good new password, log in with it: ends logged in, on the profile.
+ */
+export async function wholeJourney(
+  page: Page,
+  root: string,
+  timer: StepTimer,
+  shoot: Shoot = () => Promise.resolve(),
+): Promise<{ email: string; password: string }> {
+  const email = 'ada@example.com';
+  const [password, newPassword] = ['first-Passw0rd', 'second-Passw0rd'];
+
+  await timer.step('sign up', async () => {
+    await page.goto(`${root}account/signup`);
+    await shoot(page, 'signup');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/account/login?notice=registered');
+    expect(await page.getByRole('status').textContent()).toContain('Your account is created');
+  });
+
+  await timer.step('a wrong password shows its error', async () => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('not-my-password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(() => errorOf(page, 'password'), { timeout: 15_000 })
+      .toBe('The email or the password is wrong. Check both and try again.');
+    // Announced (role=alert), tied to its input, which is marked invalid and has the focus.
+    expect(await page.locator('#password-error').getAttribute('role')).toBe('alert');
+    const password = page.getByLabel('Password');
+    expect(await password.getAttribute('aria-invalid')).toBe('true');
+    expect(await password.getAttribute('aria-describedby')).toContain('password-error');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    expect(page.url()).toBe(`${root}account/login?notice=registered`);
+    await shoot(page, 'login');
+  });
+
+  await timer.step('log in', async () => {
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/account/profile');
+  });
+
+  await timer.step('the profile shows the email and this session', async () => {
+    expect(await page.locator('#profile-email').textContent()).toBe(email);
+    expect(await page.locator('.sessions li').allTextContents()).toEqual([
+      expect.stringContaining('(this device)'),
+    ]);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'session_id')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
+    await shoot(page, 'profile');
+  });
+
+  await timer.step('log out', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/account/login?notice=logged-out');
+    await page.goto(`${root}account/profile`);
+    await page.waitForURL('**/account/login?notice=login-needed');
+  });
+
+  await timer.step('forgot password', async () => {
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.waitForURL('**/account/forgot-password');
+    await shoot(page, 'forgot-password');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Get a reset code' }).click();
+    await page.waitForURL('**/account/reset-password?**');
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    expect(await page.getByLabel('Reset code').inputValue()).toMatch(/^[0-9a-f-]{36}$/u);
+  });
+
+  await timer.step('set a new password', async () => {
+    await page.getByLabel('New password').fill('password');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expect
+      .poll(() => errorOf(page, 'new_password'), { timeout: 15_000 })
+      .toBe('This password is too common and easy to guess. Choose another one.');
+    await shoot(page, 'reset-password');
+    await page.getByLabel('New password').fill(newPassword);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.waitForURL('**/account/login?notice=password-updated');
+  });
+
+  await timer.step('log in with the new password', async () => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(newPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/account/profile');
+    expect(await page.locator('#profile-email').textContent()).toBe(email);
+  });
+  return { email, password: newPassword };
+}
+
+/**
+ * With JavaScript off (`page` and `other` are two such browsers): sign up, a wrong password, log
+ * in, then end the other browser's session from the profile.
+ */
+export async function journeyWithoutJavaScript(
+  page: Page,
+  other: Page,
+  root: string,
+  timer: StepTimer,
+): Promise<void> {
+  await timer.step('JavaScript off: sign up, wrong password, log in', async () => {
+    await page.goto(`${root}account/signup`);
+    await page.getByLabel('Email').fill('linus@example.com');
+    await page.getByLabel('Password').fill('no-js-Passw0rd');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/account/login?notice=registered');
+    await page.getByLabel('Email').fill('linus@example.com');
+    await page.getByLabel('Password').fill('wrong');
+    const answer = page.waitForResponse('**/account/login');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    expect((await answer).status()).toBe(401);
+    expect(await errorOf(page, 'password')).toBe(
+      'The email or the password is wrong. Check both and try again.',
+    );
+    // The page came back with what was typed, the invalid field focused (autofocus).
+    expect(await page.getByLabel('Email').inputValue()).toBe('linus@example.com');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
+    await page.getByLabel('Password').fill('no-js-Passw0rd');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/account/profile');
+    expect(await page.locator('#profile-email').textContent()).toBe('linus@example.com');
+  });
+  await timer.step('JavaScript off: end the session of another browser', async () => {
+    await other.goto(`${root}account/login`);
+    await other.getByLabel('Email').fill('linus@example.com');
+    await other.getByLabel('Password').fill('no-js-Passw0rd');
+    await other.getByRole('button', { name: 'Log in' }).click();
+    await other.waitForURL('**/account/profile');
+    await page.reload();
+    expect(await page.locator('.sessions li').count()).toBe(2);
+    await page.getByRole('button', { name: 'End all other sessions' }).click();
+    await page.waitForURL('**/account/profile?notice=other-sessions-ended');
+    expect(await page.getByRole('status').textContent()).toContain('only this device');
+    expect(await page.locator('.sessions li').count()).toBe(1);
+    await other.goto(`${root}account/profile`);
+    await other.waitForURL('**/account/login?notice=login-needed');
+  });
+}
