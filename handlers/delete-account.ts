@@ -1,5 +1,5 @@
 import { accountDeletionServices } from '../lib/auth/account-deletion';
-import { clearedSessionCookie } from '../lib/http/cookies';
+import { clearedSessionCookies } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
@@ -13,6 +13,6 @@ export const route = defineRoute({
     async (event) => {
       const { password } = await readFields(event, ['password'], config.maxBodyBytes);
       await accountDeletion.deleteAccount(presentedSessionId(event), password);
-      return json(200, { message: 'account deleted' }, { cookies: [clearedSessionCookie(config)] });
+      return json(200, { message: 'account deleted' }, { cookies: clearedSessionCookies(config) });
     },
 });

@@ -10,7 +10,7 @@ import { registrationServices } from '../auth/registration';
 import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../http/cookies';
+import { clearedSessionCookies, readCookie, SESSION_COOKIE, sessionCookies } from '../http/cookies';
 import type { ErrorAnswer } from '../http/error-answers';
 import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
@@ -75,18 +75,18 @@ function formActions(
       const { email, password } = await read(event, ['email', 'password']);
       const device = readHeader(event, 'user-agent');
       const { sessionId } = await app.logins.logIn(email, password, device);
-      return { answer: {}, cookies: [sessionCookie(sessionId, config)] };
+      return { answer: {}, cookies: sessionCookies(sessionId, config) };
     },
     logout: async (event) => {
       await app.sessions.logOut(session(event));
-      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+      return { answer: {}, cookies: clearedSessionCookies(config) };
     },
     'end-session': async (event) => {
       const { id } = await read(event, ['id']);
       const current = await app.sessions.endByHandle(session(event), id);
       // Ending the session the form came with is a logout: its cookie goes too.
       return current
-        ? { answer: { current }, cookies: [clearedSessionCookie(config)] }
+        ? { answer: { current }, cookies: clearedSessionCookies(config) }
         : { answer: { current } };
     },
     'end-other-sessions': async (event) => {
@@ -137,7 +137,7 @@ function formActions(
     'delete-account': async (event) => {
       const { password } = await read(event, ['password']);
       await app.accountDeletion.deleteAccount(session(event), password);
-      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+      return { answer: {}, cookies: clearedSessionCookies(config) };
     },
   };
 }
@@ -228,7 +228,7 @@ export function submitForm(app: FormApp): RequestHandler {
       return after === null ? problemPage(name, event, app, answer) : seeOther(after);
     }
     // Every form has a next page after a success; the login page is only for the type's sake.
-    const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? '/account/login';
+    const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? 'login';
     return seeOther(after, done.cookies);
   };
 }
