@@ -27,7 +27,10 @@ function functionEnvironments(config: ServiceConfig): Record<string, string>[] {
   for (const fn of Object.values(config.functions ?? {})) {
     const declared = { ...config.provider.environment, ...fn?.environment };
     const env = Object.fromEntries(
-      Object.entries(declared).map(([name, value]) => [name, String(value)]),
+      Object.entries(declared)
+        // A CloudFormation expression (the stack's own PAGES_URL) has its value once deployed.
+        .filter(([, value]) => typeof value !== 'object')
+        .map(([name, value]) => [name, String(value)]),
     );
     env.AWS_REGION = config.provider.region ?? 'us-east-1';
     distinct.set(JSON.stringify(env), env);

@@ -56,6 +56,10 @@ export interface Config {
   maxBodyBytes: number;
   /** Origins whose pages may call the API with the user's cookie (credentialed CORS); none by default. */
   allowedOrigins: readonly string[];
+  /** What the mails call the service ("Reset the password for <productName>"). */
+  productName: string;
+  /** The hosted pages' base URL (`https://host/account`): the verification and email-change links. */
+  pagesUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +95,30 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   throw new ConfigError(`${name} must be "true" or "false", got "${raw}"`);
+}
+
+/** A name put in mail subjects: short, on one line, and nothing a mail header could misread. */
+function oneLine(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback);
+  if (value.length > 100 || /\p{Cc}/u.test(value)) {
+    throw new ConfigError(
+      `${name} must be at most 100 characters, without line breaks or other control characters`,
+    );
+  }
+  return value;
+}
+
+/** An absolute http(s) URL without query or fragment, kept without a trailing slash. */
+function baseUrl(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+    throw new ConfigError(
+      `${name} must be an http or https URL such as https://example.com/account, got "${raw}"`,
+    );
+  }
+  return raw.replace(/\/+$/u, '');
 }
 
 /**
@@ -180,6 +208,9 @@ export function loadConfig(env: Env): Config {
     loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 3600, 1, 604_800),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 8192, 256, 1_048_576),
     allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
+    // Reads well wherever a mail names it ("Verify your email address for your account").
+    productName: oneLine(env, 'PRODUCT_NAME', 'your account'),
+    pagesUrl: baseUrl(env, 'PAGES_URL'),
   };
   if (config.resetDelivery === 'email' && config.mailFrom === undefined) {
     throw new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"');

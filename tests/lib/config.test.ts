@@ -98,4 +98,31 @@ describe('loadConfig', () => {
       true,
     );
   });
+
+  it("reads the mails' product name and pages URL, refusing what cannot go into a mail", () => {
+    const env = { MAIL_FROM: 'no-reply@example.com' };
+    expect(loadConfig(env)).toMatchObject({ productName: 'your account', pagesUrl: undefined });
+    expect(
+      loadConfig({ ...env, PRODUCT_NAME: ' Acme Cloud ', PAGES_URL: 'https://acme.test/account/' }),
+    ).toMatchObject({ productName: 'Acme Cloud', pagesUrl: 'https://acme.test/account' });
+    for (const name of ['Acme\nBcc: x@example.com', 'Acme\u0085', 'A'.repeat(101)]) {
+      expect(() => loadConfig({ ...env, PRODUCT_NAME: name })).toThrow(
+        new ConfigError(
+          'PRODUCT_NAME must be at most 100 characters, without line breaks or other control characters',
+        ),
+      );
+    }
+    for (const url of [
+      'acme.test/account',
+      'ftp://acme.test',
+      'https://acme.test/a?x=1',
+      '/account',
+    ]) {
+      expect(() => loadConfig({ ...env, PAGES_URL: url })).toThrow(
+        new ConfigError(
+          `PAGES_URL must be an http or https URL such as https://example.com/account, got "${url}"`,
+        ),
+      );
+    }
+  });
 });

@@ -21,6 +21,7 @@ import {
 const MAIL_FROM = 'no-reply@example.com';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
 const RESET_URL = 'https://app.example.com/reset';
+const PAGES_URL = 'https://auth.example.com/account';
 const ORIGINS = 'https://app.example.com,https://admin.example.com';
 const CERTIFICATE_ARN =
   'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
@@ -44,6 +45,8 @@ const ALLOWED: Record<string, Record<string, string[]>> = Object.fromEntries(
     return [fn, actions];
   }),
 );
+/** The functions whose route table entry says they mail. */
+const MAILING = FUNCTIONS.filter(({ access }) => access.mail).map(({ fn }) => fn);
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 
 interface Statement {
@@ -147,6 +150,7 @@ describe('the CloudFormation template of `serverless package`', () => {
         failedLoginsAlarmPeriodSeconds: '60',
         authorizerTtlSeconds: '300',
         authorizerIdentitySource: '$request.header.Cookie',
+        pagesUrl: PAGES_URL,
       }),
       packageTemplate('prod', {
         mailFrom: MAIL_FROM,
@@ -222,42 +226,56 @@ describe('the CloudFormation template of `serverless package`', () => {
       console.log(`allowed actions per function: ${JSON.stringify(allowed)}`);
     });
 
-    it.each(['resetToken', 'pageForms'])(
-      'lets %s send mail only from the configured sender',
-      (name) => {
-        const [, fn] = functionsOf(prod, 'prod').get(name) ?? [];
-        if (fn === undefined) throw new Error(`no ${name} function`);
-        const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
-          s.Action.includes('ses:SendEmail'),
-        );
-        expect(ses).toHaveLength(1);
-        expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
-      },
-    );
+    it.each(MAILING)('lets %s send mail only from the configured sender', (name) => {
+      const [, fn] = functionsOf(prod, 'prod').get(name) ?? [];
+      if (fn === undefined) throw new Error(`no ${name} function`);
+      const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
+        s.Action.includes('ses:SendEmail'),
+      );
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    });
   });
 
-  describe('reset mails', () => {
-    const resetUrls = (template: Template) =>
-      ['resetToken', 'pageForms'].map((name) => {
-        const [, fn] = functionsOf(template, 'prod').get(name) ?? [];
+  describe('mail links', () => {
+    const OWN_PAGES = {
+      'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/account',
+    };
+    /** PAGES_URL and RESET_URL of each function that mails. */
+    const linkVariables = (template: Template, stage = 'prod') =>
+      MAILING.map((name) => {
+        const [, fn] = functionsOf(template, stage).get(name) ?? [];
         const variables = fn?.Properties.Environment as { Variables: Record<string, unknown> };
-        return variables.Variables.RESET_URL;
+        return [variables.Variables.PAGES_URL, variables.Variables.RESET_URL];
       });
 
-    it("link to the stack's own reset page, or to the page resetUrl names", () => {
-      const ownPage = {
-        'Fn::Sub':
-          'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/account/reset-password',
-      };
-      expect(resetUrls(prod)).toEqual([ownPage, ownPage]);
-      expect(resetUrls(withTopic)).toEqual([RESET_URL, RESET_URL]);
+    it("go to the stack's own pages, or to those pagesUrl names", () => {
+      expect(linkVariables(prod)).toEqual(MAILING.map(() => [OWN_PAGES, '']));
+      expect(linkVariables(withEmail)).toEqual(MAILING.map(() => [PAGES_URL, '']));
     });
 
-    it('link to the reset page on the custom domain, under its base path', () => {
-      const under = { 'Fn::Sub': 'https://auth.example.com/auth/account/reset-password' };
-      expect(resetUrls(withDomain)).toEqual([under, under]);
-      const root = { 'Fn::Sub': 'https://auth.example.com/account/reset-password' };
-      expect(resetUrls(withZone)).toEqual([root, root]);
+    it('of reset mails go to the page resetUrl names, when given (else to pagesUrl/reset-password)', () => {
+      expect(linkVariables(withTopic)).toEqual(MAILING.map(() => [OWN_PAGES, RESET_URL]));
+    });
+
+    it('go to the local pages on the local stage', () => {
+      expect(linkVariables(local, 'local')).toEqual(
+        MAILING.map(() => ['http://localhost:3000/account', '']),
+      );
+    });
+
+    it('are given to the functions that mail, and to no other', () => {
+      for (const [name, [, fn]] of functionsOf(prod, 'prod')) {
+        const variables = fn.Properties.Environment as { Variables: Record<string, unknown> };
+        expect([name, 'PAGES_URL' in variables.Variables]).toEqual([name, MAILING.includes(name)]);
+      }
+    });
+
+    it('go to the pages on the custom domain, under its base path', () => {
+      const under = { 'Fn::Sub': 'https://auth.example.com/auth/account' };
+      expect(linkVariables(withDomain)).toEqual(MAILING.map(() => [under, '']));
+      const root = { 'Fn::Sub': 'https://auth.example.com/account' };
+      expect(linkVariables(withZone)).toEqual(MAILING.map(() => [root, '']));
     });
   });
 

@@ -3,6 +3,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EmailVerification } from '../../lib/auth/email-verification';
+import { recordAuthEventsInto, type AuthEvent } from '../../lib/auth/events';
+import { Registration } from '../../lib/auth/registration';
+import { MailUnavailable } from '../../lib/platform/aws-errors';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { Env } from '../../lib/platform/config';
@@ -163,6 +166,22 @@ describe('email verification, required', () => {
     await expect(verification.verify(form.email, second)).resolves.toMatchObject({
       email_verified: true,
     });
+  });
+
+  it('registers even when the mail cannot be sent, counting the failure; the resend is the way on', async () => {
+    const failing = {
+      sendVerification: () => Promise.reject(new MailUnavailable(new Error('SES is down'))),
+    };
+    const registration = new Registration(
+      db,
+      config,
+      new EmailVerification(db, { emailVerification: 'required' }, failing),
+    );
+    const events: AuthEvent[] = [];
+    const email = freshEmail();
+    await recordAuthEventsInto(events, () => registration.registerUser(email, strongPassword()));
+    expect(events).toEqual(['user_registered', 'mail_failed']);
+    expect(await db.findUserBy({ email })).toMatchObject({ email_verified: false });
   });
 
   it('expires a link after 24 hours', async () => {

@@ -102,6 +102,19 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
       expect(mailsBefore).toEqual([]);
       expect(await mailedToken(email)).toMatch(/^[0-9a-f-]{36}$/u);
     });
+
+    it('mails through the SES_ENDPOINT given, starting no emulator and printing no mail', async () => {
+      // prepare
+      const client = new E2eClient(service.baseUrl);
+      const email = freshEmail();
+      await client.call('POST', '/users', { form: { email, password: strongPassword() } });
+      // act
+      await client.call('POST', '/reset_password', { form: { email } });
+      // assess: the mail is in the given emulator, and not a word of it in npm start's output
+      await mailedToken(email);
+      expect(service.output()).toContain(`\nMail through ${ses.endpoint} (SES_ENDPOINT)\n`);
+      expect(service.output()).not.toMatch(/^(MAIL |Mail emulator)/mu);
+    });
   });
 
   describe('headers and logs over a whole flow (item 9)', () => {
