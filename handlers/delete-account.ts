@@ -1,5 +1,5 @@
 import { accountDeletionServices } from '../lib/auth/account-deletion';
-import { clearedSessionCookie, DEVICE_COOKIE, readCookie } from '../lib/http/cookies';
+import { clearedSessionCookies, DEVICE_COOKIE, readCookie } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
@@ -17,6 +17,6 @@ export const route = defineRoute({
         password,
         readCookie(event, DEVICE_COOKIE),
       );
-      return json(200, { message: 'account deleted' }, { cookies: [clearedSessionCookie(config)] });
+      return json(200, { message: 'account deleted' }, { cookies: clearedSessionCookies(config) });
     },
 });

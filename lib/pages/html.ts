@@ -13,7 +13,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => ESCAPES[c] ?? c);
 }
 
-/** A whole document. Script and style come from files of this origin: the CSP allows no inline. */
+/**
+ * A whole document. Script and style come from files of this origin: the CSP allows no inline.
+ * Every address in the pages is relative to the page (/account/<page>), so they work wherever the
+ * API is mounted: at the root of its host or under a base path (/auth/account/<page>).
+ */
 export function documentOf(title: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -21,8 +25,8 @@ export function documentOf(title: string, main: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Account</title>
-<link rel="stylesheet" href="/account/style.css">
-<script src="/account/app.js" defer></script>
+<link rel="stylesheet" href="style.css">
+<script src="app.js" defer></script>
 </head>
 <body>
 <main>

@@ -1,7 +1,9 @@
 /**
  * Where a form leads once its API call is done: the same rule whether the browser called the API
  * (app.js imports this module) or the server ran the service for a form posted without JavaScript.
- * It imports nothing, so it runs in both places.
+ * It imports nothing, so it runs in both places. Each next page is relative to the page the form
+ * is on, as a 303's Location and as app.js's navigation alike, so it stays under the base path the
+ * pages are mounted at.
  */
 
 /** How a form's call ended: its answer's JSON, or the code of its error (null: no answer). */
@@ -55,21 +57,21 @@ export function returnPage(next: string | null | undefined): string | null {
 /** After a profile form: the login page once this device's session is gone, else the profile. */
 function afterProfileForm(form: ProfileAction, outcome: Outcome): string | null {
   if (!outcome.ok) {
-    return outcome.code === 'no_live_session' ? '/account/login?notice=session-ended' : null;
+    return outcome.code === 'no_live_session' ? 'login?notice=session-ended' : null;
   }
   switch (form) {
     case 'end-other-sessions':
-      return '/account/profile?notice=other-sessions-ended';
+      return 'profile?notice=other-sessions-ended';
     case 'change-password':
       return 'profile?notice=password-changed';
     case 'change-email':
       return 'profile?notice=email-change-sent';
     case 'end-session':
       // Ending one's own session by its button is a logout.
-      if (outcome.answer.current !== true) return '/account/profile?notice=session-removed';
-      return '/account/login?notice=logged-out';
+      if (outcome.answer.current !== true) return 'profile?notice=session-removed';
+      return 'login?notice=logged-out';
     case 'logout':
-      return '/account/login?notice=logged-out';
+      return 'login?notice=logged-out';
   }
 }
 
@@ -99,19 +101,19 @@ export function nextPage(
   const { answer } = outcome;
   switch (form) {
     case 'signup':
-      return '/account/login?notice=registered';
+      return 'login?notice=registered';
     case 'login':
-      return returnPage(next) ?? '/account/profile';
+      return returnPage(next) ?? 'profile';
     case 'forgot-password': {
       // The local stage answers the token itself; deployed stages mail a link to the reset page.
       if (typeof answer.reset_token !== 'string' || typeof answer.email !== 'string') {
-        return '/account/forgot-password?notice=mail-sent';
+        return 'forgot-password?notice=mail-sent';
       }
       const query = new URLSearchParams({ email: answer.email, reset_token: answer.reset_token });
-      return `/account/reset-password?${query.toString()}`;
+      return `reset-password?${query.toString()}`;
     }
     case 'reset-password':
-      return '/account/login?notice=password-updated';
+      return 'login?notice=password-updated';
     case 'verify-email':
       return 'verify-email?notice=email-verified';
     case 'resend-verification':

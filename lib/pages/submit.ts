@@ -11,7 +11,7 @@ import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
 import {
-  clearedSessionCookie,
+  clearedSessionCookies,
   DEVICE_COOKIE,
   loginCookies,
   readCookie,
@@ -92,14 +92,14 @@ function formActions(
     },
     logout: async (event) => {
       await app.sessions.logOut(session(event));
-      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+      return { answer: {}, cookies: clearedSessionCookies(config) };
     },
     'end-session': async (event) => {
       const { id } = await read(event, ['id']);
       const current = await app.sessions.endByHandle(session(event), id);
       // Ending the session the form came with is a logout: its cookie goes too.
       return current
-        ? { answer: { current }, cookies: [clearedSessionCookie(config)] }
+        ? { answer: { current }, cookies: clearedSessionCookies(config) }
         : { answer: { current } };
     },
     'end-other-sessions': async (event) => {
@@ -160,7 +160,7 @@ function formActions(
     'delete-account': async (event) => {
       const { password } = await read(event, ['password']);
       await app.accountDeletion.deleteAccount(session(event), password, device(event));
-      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+      return { answer: {}, cookies: clearedSessionCookies(config) };
     },
   };
 }
@@ -270,7 +270,7 @@ export function submitForm(app: FormApp): RequestHandler {
       return errorPage(error, event);
     }
     // Every form has a next page after a success; the login page is only for the type's sake.
-    const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? '/account/login';
+    const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? 'login';
     return seeOther(after, done.cookies);
   };
 }

@@ -49,7 +49,7 @@ export const FORM_PAGES = {
     api: { method: 'POST', path: '/users' },
     fields: [EMAIL, password('password', 'Password', 'new-password')],
     submit: 'Create account',
-    links: [['/account/login', 'Already have an account? Log in']],
+    links: [['login', 'Already have an account? Log in']],
   },
   login: {
     title: 'Log in',
@@ -57,8 +57,8 @@ export const FORM_PAGES = {
     fields: [EMAIL, password('password', 'Password', 'current-password')],
     submit: 'Log in',
     links: [
-      ['/account/forgot-password', 'Forgot your password?'],
-      ['/account/signup', 'No account yet? Create one'],
+      ['forgot-password', 'Forgot your password?'],
+      ['signup', 'No account yet? Create one'],
     ],
     // A stage that requires a confirmed address says so after the right password.
     followUp: 'resend-verification',
@@ -69,7 +69,7 @@ export const FORM_PAGES = {
     api: { method: 'POST', path: '/reset_password' },
     fields: [EMAIL],
     submit: 'Get a reset code',
-    links: [['/account/login', 'Back to log in']],
+    links: [['login', 'Back to log in']],
   },
   'reset-password': {
     title: 'Set a new password',
@@ -86,7 +86,7 @@ export const FORM_PAGES = {
       password('new_password', 'New password', 'new-password'),
     ],
     submit: 'Set new password',
-    links: [['/account/forgot-password', 'Ask for a new reset code']],
+    links: [['forgot-password', 'Ask for a new reset code']],
   },
   // Where the verification mail's link lands (verify-email?email=...&verification_token=...).
   // Following a link changes nothing by itself (a mail scanner may fetch it): the button does.
@@ -205,7 +205,8 @@ export interface FormSpec {
 
 /**
  * A form of the pages: its error slot, its fields with their sentences, its button. data-page and
- * data-api tell app.js which API route to call and which page's rules apply.
+ * data-api tell app.js which API route to call and which page's rules apply. The route's path is
+ * written from the page (/account/<page>): one level up is the API's root.
  */
 export function formHtml(
   spec: FormSpec,
@@ -227,7 +228,7 @@ export function formHtml(
     'method="post"',
     `action="${escapeHtml(spec.action)}"`,
     `data-page="${spec.page}"`,
-    `data-api="${spec.api.method} ${spec.api.path}"`,
+    `data-api="${spec.api.method} ..${spec.api.path}"`,
     ...(prefix === '' ? [] : [`data-id-prefix="${prefix}"`]),
     ...(spec.shownOn === undefined ? [] : [`data-shown-on="${spec.shownOn}"`]),
     ...(spec.shownOn !== undefined && spec.shown !== true ? ['hidden'] : []),
@@ -286,7 +287,7 @@ function readableTime(iso: string): string {
 
 /** A plain form of the profile (no data-api: app.js leaves it to the browser). */
 function plainFormHtml(action: ProfileAction, inner: string, button: string): string {
-  return `<form method="post" action="/account/${action}">${inner}${button}</form>`;
+  return `<form method="post" action="${action}">${inner}${button}</form>`;
 }
 
 /**
@@ -438,7 +439,7 @@ export function profilePageHtml(
       profileFormHtml('change-password', state),
       profileFormHtml('change-email', state, pendingEmailHtml(account.pendingEmail)),
       DELETE_SECTION,
-      formHtml({ page: 'logout', action: '/account/logout', api: LOGOUT_API, submit: 'Log out' }),
+      formHtml({ page: 'logout', action: 'logout', api: LOGOUT_API, submit: 'Log out' }),
     ]
       .filter(Boolean)
       .join('\n'),
@@ -452,8 +453,8 @@ export function problemPageHtml(title: string, text: string): string {
     [
       `<p class="form-error" role="alert">${escapeHtml(text)}</p>`,
       linksHtml([
-        ['/account/login', 'Log in'],
-        ['/account/signup', 'Create an account'],
+        ['login', 'Log in'],
+        ['signup', 'Create an account'],
       ]),
     ].join('\n'),
   );

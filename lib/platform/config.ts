@@ -45,6 +45,11 @@ export interface Config {
   /** Set only for a local SES emulator. */
   sesEndpoint: string | undefined;
   cookieSecure: boolean;
+  /**
+   * The session cookie's `Domain` (`example.com`: sent to every subdomain of it too); unset, the
+   * cookie is host-only, sent to the host that set it alone.
+   */
+  cookieDomain: string | undefined;
   loginMaxFailures: number;
   loginLockSeconds: number;
   loginLockMaxSeconds: number;
@@ -183,6 +188,29 @@ function parameterName(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** A host name's labels: letters, digits and inner hyphens, lower case, at most 63 characters. */
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/u;
+
+/**
+ * Whether `text` is a domain name of at least two labels (`example.com`, `auth.example.com`), in
+ * lower case, without scheme, port, path or trailing dot: what a cookie's Domain and a custom
+ * domain are written as.
+ */
+export function isDomainName(text: string): boolean {
+  const labels = text.split('.');
+  return (
+    text.length <= 253 && labels.length >= 2 && labels.every((label) => HOST_LABEL.test(label))
+  );
+}
+
+function domainName(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw !== undefined && !isDomainName(raw)) {
+    throw new ConfigError(`${name} must be a domain such as example.com, got "${raw}"`);
+  }
+  return raw;
+}
+
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
   const raw = text(env, name, fallback);
   if (!(allowed as readonly string[]).includes(raw)) {
@@ -217,6 +245,7 @@ export function loadConfig(env: Env): Config {
     resetUrl: optionalText(env, 'RESET_URL'),
     sesEndpoint: optionalText(env, 'SES_ENDPOINT'),
     cookieSecure: boolean(env, 'COOKIE_SECURE', true),
+    cookieDomain: domainName(env, 'COOKIE_DOMAIN'),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 60, 1, 86_400),
     loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 3600, 1, 604_800),

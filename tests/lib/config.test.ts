@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       resetDelivery: 'email',
       emailVerification: 'required',
       cookieSecure: true,
+      cookieDomain: undefined,
       loginMaxFailures: 5,
       clientAttemptsPerMinute: 30,
       deviceCookieTtlSeconds: 31_536_000,
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
       DYNAMODB_ENDPOINT: 'http://localhost:8000',
       REFUSE_COMMON_PASSWORDS: 'false',
       ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      COOKIE_DOMAIN: 'example.com',
     });
     expect(config).toMatchObject({
       bcryptCost: 10,
@@ -44,6 +46,7 @@ describe('loadConfig', () => {
       dynamodbEndpoint: 'http://localhost:8000',
       refuseCommonPasswords: false,
       allowedOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      cookieDomain: 'example.com',
     });
   });
 
@@ -88,6 +91,22 @@ describe('loadConfig', () => {
       'a,',
     ]) {
       expect(() => loadConfig({ ...env, ALLOWED_ORIGINS: origins })).toThrow(/^ALLOWED_ORIGINS/u);
+    }
+    // One spelling of a domain: no scheme, port, leading or trailing dot, upper case; two labels.
+    for (const domain of [
+      'com',
+      '.example.com',
+      'example.com.',
+      'https://example.com',
+      'example.com:443',
+      'Example.com',
+      'exa_mple.com',
+      '-x.example.com',
+      `${'a'.repeat(64)}.com`,
+    ]) {
+      expect(() => loadConfig({ ...env, COOKIE_DOMAIN: domain })).toThrow(
+        `COOKIE_DOMAIN must be a domain such as example.com, got "${domain}"`,
+      );
     }
   });
 

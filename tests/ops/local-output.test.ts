@@ -119,7 +119,7 @@ describe('the output of npm start', () => {
     const requests = output.split('\n').filter((line) => /^(GET|POST|PUT|DELETE) /u.test(line));
     // The readiness check's GET / comes first.
     expect(requests.slice(-4).map((line) => line.replace(/ +\d+ ms/u, ' <latency>'))).toEqual([
-      'POST   /users             200 <latency> user_registered',
+      'POST   /users             200 <latency> user_registered verification_sent',
       'POST   /users             400 <latency> EmailTaken',
       'POST   /sessions          401 <latency> InvalidCredentials login_failed',
       'GET    /profile           403 <latency> SessionNotFound',

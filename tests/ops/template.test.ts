@@ -23,6 +23,10 @@ const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
 const RESET_URL = 'https://app.example.com/reset';
 const PAGES_URL = 'https://auth.example.com/account';
 const ORIGINS = 'https://app.example.com,https://admin.example.com';
+const CERTIFICATE_ARN =
+  'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const DOMAIN = { domainName: 'auth.example.com', certificateArn: CERTIFICATE_ARN };
+const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 
 /** The stage's service key parameter by default (serverless.yml, custom.serviceKeyParameter). */
 const SERVICE_KEY_PARAMETER = '/user-auth/prod/service-key';
@@ -142,9 +146,13 @@ describe('the CloudFormation template of `serverless package`', () => {
   let withEmail: Template;
   let withTopic: Template;
   let local: Template;
+  /** A custom domain under a base path, its cookie sent to example.com's subdomains. */
+  let withDomain: Template;
+  /** A custom domain at the root of its host, with its Route 53 record. */
+  let withZone: Template;
 
   beforeAll(async () => {
-    [prod, withEmail, withTopic, local] = await Promise.all([
+    [prod, withEmail, withTopic, local, withDomain, withZone] = await Promise.all([
       packageTemplate('prod', { mailFrom: MAIL_FROM }),
       packageTemplate('prod', {
         mailFrom: MAIL_FROM,
@@ -166,8 +174,15 @@ describe('the CloudFormation template of `serverless package`', () => {
         serviceKeyParameter: '/team/auth/signing-key',
       }),
       packageTemplate('local'),
+      packageTemplate('prod', {
+        mailFrom: MAIL_FROM,
+        ...DOMAIN,
+        basePath: 'auth',
+        cookieDomain: 'example.com',
+      }),
+      packageTemplate('prod', { mailFrom: MAIL_FROM, ...DOMAIN, hostedZoneId: ZONE_ID }),
     ]);
-  }, 180_000);
+  }, 240_000);
 
   describe('UsersTable', () => {
     it('has point-in-time recovery and server-side encryption on every stage', () => {
@@ -310,6 +325,13 @@ describe('the CloudFormation template of `serverless package`', () => {
         expect([name, 'PAGES_URL' in variables.Variables]).toEqual([name, MAILING.includes(name)]);
       }
     });
+
+    it('go to the pages on the custom domain, under its base path', () => {
+      const under = { 'Fn::Sub': 'https://auth.example.com/auth/account' };
+      expect(linkVariables(withDomain)).toEqual(MAILING.map(() => [under, '']));
+      const root = { 'Fn::Sub': 'https://auth.example.com/account' };
+      expect(linkVariables(withZone)).toEqual(MAILING.map(() => [root, '']));
+    });
   });
 
   describe('the session authorizer', () => {
@@ -442,6 +464,91 @@ describe('the CloudFormation template of `serverless package`', () => {
       }
       expect(environmentValues(prod, 'prod', 'ALLOWED_ORIGINS')).toEqual(new Set(['']));
       expect(environmentValues(withTopic, 'prod', 'ALLOWED_ORIGINS')).toEqual(new Set([ORIGINS]));
+    });
+  });
+
+  describe('the custom domain', () => {
+    const DOMAIN_TYPES = [
+      'AWS::ApiGatewayV2::DomainName',
+      'AWS::ApiGatewayV2::ApiMapping',
+      'AWS::Route53::RecordSet',
+    ];
+    const domainParts = (template: Template) => ({
+      resources: Object.fromEntries(
+        DOMAIN_TYPES.flatMap((type) => resourcesOf(template, type)).map(([id, resource]) => [
+          id,
+          resource.Type,
+        ]),
+      ),
+      outputs: Object.keys(template.Outputs ?? {}).filter((name) =>
+        name.startsWith('CustomDomain'),
+      ),
+    });
+    const target = { 'Fn::GetAtt': ['CustomDomainName', 'RegionalDomainName'] };
+    const zone = { 'Fn::GetAtt': ['CustomDomainName', 'RegionalHostedZoneId'] };
+
+    it('is absent without domainName: no domain, mapping, record or output', () => {
+      for (const template of [prod, withEmail, withTopic, local]) {
+        expect(domainParts(template)).toEqual({ resources: {}, outputs: [] });
+      }
+    });
+
+    it('is a regional domain name with the certificate, mapped to the HTTP API under basePath', () => {
+      expect(domainParts(withDomain)).toEqual({
+        resources: {
+          CustomDomainName: 'AWS::ApiGatewayV2::DomainName',
+          CustomDomainApiMapping: 'AWS::ApiGatewayV2::ApiMapping',
+        },
+        outputs: ['CustomDomainTarget', 'CustomDomainHostedZoneId'],
+      });
+      expect(withDomain.Resources.CustomDomainName?.Properties).toEqual({
+        DomainName: 'auth.example.com',
+        DomainNameConfigurations: [
+          { CertificateArn: CERTIFICATE_ARN, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' },
+        ],
+      });
+      expect(withDomain.Resources.CustomDomainApiMapping?.Properties).toEqual({
+        DomainName: { Ref: 'CustomDomainName' },
+        ApiId: { Ref: 'HttpApi' },
+        Stage: { Ref: 'HttpApiStage' },
+        ApiMappingKey: 'auth',
+      });
+      // The stage the mapping names is the HTTP API's, the one the routes are deployed to.
+      expect(withDomain.Resources.HttpApiStage?.Properties).toMatchObject({
+        ApiId: { Ref: 'HttpApi' },
+        StageName: '$default',
+      });
+    });
+
+    it('outputs the name to point DNS at, and the zone for an alias record', () => {
+      expect(withDomain.Outputs?.CustomDomainTarget).toMatchObject({ Value: target });
+      expect(withDomain.Outputs?.CustomDomainHostedZoneId).toMatchObject({ Value: zone });
+    });
+
+    it('with hostedZoneId, adds the Route 53 alias record; without basePath, maps the root', () => {
+      expect(domainParts(withZone).resources).toEqual({
+        CustomDomainName: 'AWS::ApiGatewayV2::DomainName',
+        CustomDomainApiMapping: 'AWS::ApiGatewayV2::ApiMapping',
+        CustomDomainRecord: 'AWS::Route53::RecordSet',
+      });
+      expect(withZone.Resources.CustomDomainRecord?.Properties).toEqual({
+        HostedZoneId: ZONE_ID,
+        Name: 'auth.example.com',
+        Type: 'A',
+        AliasTarget: { DNSName: target, HostedZoneId: zone, EvaluateTargetHealth: false },
+      });
+      expect(withZone.Resources.CustomDomainApiMapping?.Properties).not.toHaveProperty(
+        'ApiMappingKey',
+      );
+    });
+
+    it('leaves the session cookie host-only unless cookieDomain is given', () => {
+      for (const template of [prod, withZone]) {
+        expect(environmentValues(template, 'prod', 'COOKIE_DOMAIN')).toEqual(new Set(['']));
+      }
+      expect(environmentValues(withDomain, 'prod', 'COOKIE_DOMAIN')).toEqual(
+        new Set(['example.com']),
+      );
     });
   });
 
@@ -594,6 +701,36 @@ describe('`serverless package` of a stage whose functions could not start', () =
       expect.stringContaining(
         '\nStage prod cannot work: parameter serviceKey is for the local stage only; a deployed stage reads its key from the SSM parameter that serviceKeyParameter names\n',
       ),
+    ]);
+  }, 180_000);
+
+  it('fails on half a custom domain, with one line naming the parameter to set', async () => {
+    // act: a domain without its certificate, a certificate without its domain, a malformed
+    // certificate ARN, a base path with a slash in front, a cookie domain the host is not under
+    const stages: Record<string, string>[] = [
+      { domainName: 'auth.example.com' },
+      { certificateArn: CERTIFICATE_ARN },
+      { ...DOMAIN, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' },
+      { ...DOMAIN, basePath: '/auth' },
+      { ...DOMAIN, cookieDomain: 'example.org' },
+    ];
+    const failures = await Promise.all(
+      stages.map((params) =>
+        packageTemplate('prod', { mailFrom: MAIL_FROM, ...params }).then(
+          () => 'packaged',
+          (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+        ),
+      ),
+    );
+
+    // assess: the line, and nothing after it (no package)
+    const lines = failures.map((output) => /\nStage prod cannot work: .*\n/u.exec(output)?.[0]);
+    expect(lines).toEqual([
+      '\nStage prod cannot work: domainName auth.example.com needs certificateArn, the ARN of its ACM certificate in us-east-1; set parameter certificateArn (--param="certificateArn=...")\n',
+      '\nStage prod cannot work: certificateArn is set but domainName is not; set parameter domainName (--param="domainName=...")\n',
+      `\nStage prod cannot work: certificateArn must be an ACM certificate's ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>), got "arn:aws:acm:us-east-1:123456789012:certificate/x"; set parameter certificateArn (--param="certificateArn=...")\n`,
+      '\nStage prod cannot work: basePath must be a path such as auth or team/auth, without a leading or trailing slash, got "/auth"; set parameter basePath (--param="basePath=...")\n',
+      '\nStage prod cannot work: cookieDomain example.org is neither domainName auth.example.com nor a parent of it: browsers would drop the session cookie; set parameter cookieDomain (--param="cookieDomain=...")\n',
     ]);
   }, 180_000);
 });

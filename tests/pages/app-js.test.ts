@@ -133,6 +133,6 @@ describe('app.js as the deployed bundle serves it', () => {
     });
     runInNewContext(appJs, globals);
     await submitNow();
-    expect(page.assigned).toBe('/account/profile');
+    expect(page.assigned).toBe('profile');
   });
 });

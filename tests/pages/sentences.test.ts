@@ -58,33 +58,25 @@ describe('where a form leads', () => {
   it('on to its next page on success, and nowhere on errors', () => {
     const ok = (answer: Record<string, unknown> = {}) => ({ ok: true as const, answer });
     const failed = (code: string | null) => ({ ok: false as const, code });
-    expect(nextPage('signup', ok())).toBe('/account/login?notice=registered');
-    expect(nextPage('login', ok())).toBe('/account/profile');
+    expect(nextPage('signup', ok())).toBe('login?notice=registered');
+    expect(nextPage('login', ok())).toBe('profile');
     expect(nextPage('login', failed('invalid_credentials'))).toBeNull();
     expect(nextPage('forgot-password', ok({ email: 'a@b.co', message: 'sent' }))).toBe(
-      '/account/forgot-password?notice=mail-sent',
+      'forgot-password?notice=mail-sent',
     );
     expect(nextPage('forgot-password', ok({ email: 'a@b.co', reset_token: 't' }))).toBe(
-      '/account/reset-password?email=a%40b.co&reset_token=t',
+      'reset-password?email=a%40b.co&reset_token=t',
     );
-    expect(nextPage('reset-password', ok())).toBe('/account/login?notice=password-updated');
-    expect(nextPage('logout', ok())).toBe('/account/login?notice=logged-out');
-    expect(nextPage('logout', failed('no_live_session'))).toBe(
-      '/account/login?notice=session-ended',
-    );
+    expect(nextPage('reset-password', ok())).toBe('login?notice=password-updated');
+    expect(nextPage('logout', ok())).toBe('login?notice=logged-out');
+    expect(nextPage('logout', failed('no_live_session'))).toBe('login?notice=session-ended');
     expect(nextPage('logout', failed('service_unavailable'))).toBeNull();
     expect(nextPage('logout', failed(null))).toBeNull();
     // The profile's session buttons: back to the profile, or a logout when it was this device's.
-    expect(nextPage('end-session', ok({ current: false }))).toBe(
-      '/account/profile?notice=session-removed',
-    );
-    expect(nextPage('end-session', ok({ current: true }))).toBe('/account/login?notice=logged-out');
-    expect(nextPage('end-other-sessions', ok())).toBe(
-      '/account/profile?notice=other-sessions-ended',
-    );
-    expect(nextPage('end-session', failed('no_live_session'))).toBe(
-      '/account/login?notice=session-ended',
-    );
+    expect(nextPage('end-session', ok({ current: false }))).toBe('profile?notice=session-removed');
+    expect(nextPage('end-session', ok({ current: true }))).toBe('login?notice=logged-out');
+    expect(nextPage('end-other-sessions', ok())).toBe('profile?notice=other-sessions-ended');
+    expect(nextPage('end-session', failed('no_live_session'))).toBe('login?notice=session-ended');
     expect(nextPage('end-session', failed('unknown_session'))).toBeNull();
   });
 
@@ -128,7 +120,7 @@ describe('where a form leads', () => {
       '',
     ]) {
       expect([elsewhere, returnPage(elsewhere)]).toEqual([elsewhere, null]);
-      expect(nextPage('login', ok, elsewhere)).toBe('/account/profile');
+      expect(nextPage('login', ok, elsewhere)).toBe('profile');
     }
   });
 });

@@ -217,6 +217,25 @@ describe('DELETE /users/me', () => {
     expect(answer.statusCode).toBe(200);
   });
 
+  it("clears the cookie on the stage's cookie domain, and a host-only one of before", async () => {
+    const onDomain = handlerFor(definitionOf('DELETE /users/me'), { COOKIE_DOMAIN: 'example.com' });
+    const form = await account();
+    const sessionId = await sessionOf(form);
+    const answer = await onDomain(
+      httpEvent('DELETE', '/users/me', {
+        ...withCookie(sessionId),
+        form: { password: form.password },
+      }),
+    );
+    expect([answer.statusCode, answer.cookies]).toEqual([
+      200,
+      [
+        expect.stringMatching(/^session_id=; Path=\/; Domain=example\.com; Max-Age=0; /u),
+        expect.stringMatching(/^session_id=; Path=\/; Max-Age=0; /u),
+      ],
+    ]);
+  });
+
   it('refuses a wrong password (401, counted toward the lock) and a missing session (403); the account stays', async () => {
     const form = await account();
     const sessionId = await sessionOf(form);

@@ -136,6 +136,7 @@ describe('the template of a deployed stage', () => {
         bcryptCost: 12,
         resetDelivery: 'email',
         cookieSecure: true,
+        cookieDomain: undefined,
         sesEndpoint: undefined,
         dynamodbEndpoint: undefined,
         logFormat: 'json',

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import { ROUTES } from '../../handlers/table';
 import type { LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf } from './events';
@@ -70,4 +72,38 @@ export async function linkMailed(
   const query = new RegExp(`${page}\\?([^\\s"<>]+)`, 'u').exec(text)?.[1];
   if (query === undefined) throw new Error(`no link to ${page} in the last mail to ${to}`);
   return new URLSearchParams(query);
+}
+
+/** Every address a response gives the browser: src, href, form action, data-api's path, Location. */
+export function addressesOf(response: HttpResponse): string[] {
+  const body = response.body ?? '';
+  const location = response.headers?.Location;
+  return [
+    ...[...body.matchAll(/\s(?:src|href|action)="([^"]*)"/gu)].map(([, url]) => url ?? ''),
+    ...[...body.matchAll(/\sdata-api="[A-Z]+ ([^"]*)"/gu)].map(([, path]) => path ?? ''),
+    ...(location === undefined ? [] : [String(location)]),
+  ];
+}
+
+/** Where the pages may be mounted: at the root of a host, under one base path, under two. */
+const MOUNTS = ['', '/auth', '/team/auth'];
+
+/** The paths of the JSON API's routes, which the pages' scripts call. */
+const API_PATHS = ROUTES.filter((route) => route.api).map((route) => route.key.split(' ')[1] ?? '');
+
+/**
+ * An address relative to the page, never from the host's root nor to another origin, that leads to
+ * the same page or API route under every mount.
+ */
+export function expectRelative(address: string): void {
+  expect(address).not.toMatch(/^\/|^[a-z][a-z\d+.-]*:/iu);
+  for (const mount of MOUNTS) {
+    const { pathname } = new URL(address, `https://example.com${mount}/account/login`);
+    expect(pathname.startsWith(`${mount}/`)).toBe(true);
+    const route = pathname.slice(mount.length);
+    expect([address, route]).toSatisfy(
+      ([, path]: string[]) =>
+        /^\/account\/[\w.-]+$/u.test(path ?? '') || API_PATHS.includes(path ?? ''),
+    );
+  }
 }

@@ -87,7 +87,8 @@ function showFollowUps(form: HTMLFormElement, code: string | null): void {
 }
 
 async function submit(form: HTMLFormElement): Promise<void> {
-  const [method = 'POST', path = '/'] = (form.dataset.api ?? '').split(' ');
+  // The route's path is relative to the page (../sessions), as fetch resolves it.
+  const [method = 'POST', path = ''] = (form.dataset.api ?? '').split(' ');
   const fields = new FormData(form);
   const body = new URLSearchParams();
   for (const [name, value] of fields) if (typeof value === 'string') body.append(name, value);
