@@ -98,8 +98,11 @@ function definitionOf(fn: LambdaFunction, handler: string, events: unknown[]): F
   return {
     handler,
     memorySize: fn.memoryMb,
-    // The mail links to the reset page of the stage (serverless.yml, custom.resetUrl).
-    ...(fn.access.mail && { environment: { RESET_URL: '${self:custom.resetUrl}' } }),
+    // The mails link to the stage's pages (serverless.yml, custom.pagesUrl); reset mails to
+    // `resetUrl` instead when the stage names one.
+    ...(fn.access.mail && {
+      environment: { PAGES_URL: '${self:custom.pagesUrl}', RESET_URL: "${param:resetUrl, ''}" },
+    }),
     events,
     // Its own role, allowed what its entry says and its logs (the shared role is not used).
     iamRoleStatements: roleStatements(fn.access),

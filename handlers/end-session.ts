@@ -1,5 +1,5 @@
 import { sessionServices } from '../lib/auth/sessions';
-import { clearedSessionCookie } from '../lib/http/cookies';
+import { clearedSessionCookies } from '../lib/http/cookies';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
 import { presentedSessionId } from '../lib/http/session-credential';
@@ -13,7 +13,7 @@ export const route = defineRoute({
       const handle = event.pathParameters?.id ?? '';
       const wasCurrent = await sessions.endByHandle(presentedSessionId(event), handle);
       // Ending the session the request came with is a logout: its cookie goes too.
-      const extras = wasCurrent ? { cookies: [clearedSessionCookie(config)] } : {};
+      const extras = wasCurrent ? { cookies: clearedSessionCookies(config) } : {};
       return json(200, { message: 'session ended' }, extras);
     },
 });

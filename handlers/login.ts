@@ -1,5 +1,5 @@
 import { loginServices } from '../lib/auth/logins';
-import { sessionCookie } from '../lib/http/cookies';
+import { sessionCookies } from '../lib/http/cookies';
 import { readFields } from '../lib/http/fields';
 import { readHeader } from '../lib/http/headers';
 import { defineRoute } from '../lib/http/lambda';
@@ -22,7 +22,7 @@ export const route = defineRoute({
       return json(
         200,
         { email, message: 'logged in' },
-        { cookies: [sessionCookie(sessionId, config)] },
+        { cookies: sessionCookies(sessionId, config) },
       );
     },
 });

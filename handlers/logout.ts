@@ -1,5 +1,5 @@
 import { sessionServices } from '../lib/auth/sessions';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE } from '../lib/http/cookies';
+import { clearedSessionCookies, readCookie, SESSION_COOKIE } from '../lib/http/cookies';
 import { defineRoute } from '../lib/http/lambda';
 import { redirect } from '../lib/http/response';
 
@@ -10,6 +10,6 @@ export const route = defineRoute({
     ({ sessions, config }) =>
     async (event) => {
       await sessions.logOut(readCookie(event, SESSION_COOKIE));
-      return redirect('/', { message: 'logged out' }, { cookies: [clearedSessionCookie(config)] });
+      return redirect('/', { message: 'logged out' }, { cookies: clearedSessionCookies(config) });
     },
 });

@@ -87,8 +87,9 @@ const ENTRIES = [
     fn: 'register',
     module: 'register',
     // The email guard item is read first, so a taken email costs no bcrypt hash; the user and its
-    // guard item are then written in one transaction of two conditional puts.
-    access: { table: ['GetItem', 'PutItem'] },
+    // guard item are then written in one transaction of two conditional puts. Where the stage
+    // verifies emails, the link is mailed.
+    access: { table: ['GetItem', 'PutItem'], mail: true },
     seed: true,
     memoryMb: BCRYPT_MB,
   },
@@ -136,9 +137,61 @@ const ENTRIES = [
     seed: true,
     memoryMb: BCRYPT_MB,
   },
-  // The hosted pages: GET serves the pages and their two files, reading the session for the
-  // profile; POST takes their forms posted without JavaScript, each by its API route's rules.
-  // The profile page lists the user's sessions, as GET /sessions does.
+  // The account's own controls, each confirmed with the password (which counts toward the lock).
+  // A password change ends the other sessions and any reset token in one transaction.
+  {
+    key: 'PUT /password',
+    fn: 'changePassword',
+    module: 'change-password',
+    access: SESSIONS,
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  // Verification links, with their email: no session (a `required` stage gives none before it).
+  // Following one rewrites the user and its session items, which carry the flag.
+  {
+    key: 'PUT /verify_email',
+    fn: 'verifyEmail',
+    module: 'verify-email',
+    access: { table: ['GetItem', 'UpdateItem'], indexes: ['email'] },
+  },
+  {
+    key: 'POST /verify_email',
+    fn: 'resendVerification',
+    module: 'resend-verification',
+    access: { table: ['GetItem', 'UpdateItem'], indexes: ['email'], mail: true },
+    throttle: 'credential',
+  },
+  // An email change: requested with the password (a mail to each address), confirmed with the
+  // link's token, when the email guard moves with the user in one transaction.
+  {
+    key: 'POST /email_change',
+    fn: 'requestEmailChange',
+    module: 'request-email-change',
+    access: { ...SESSIONS, mail: true },
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  {
+    key: 'PUT /email_change',
+    fn: 'confirmEmailChange',
+    module: 'confirm-email-change',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  },
+  // Deletes the user with its guard, reset and session items in one transaction.
+  {
+    key: 'DELETE /users/me',
+    fn: 'deleteAccount',
+    module: 'delete-account',
+    access: SESSIONS,
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  // The hosted pages: GET serves the pages and their two files, reading the session and its user
+  // for the profile (its sessions, as GET /sessions lists them), the email change's confirmation
+  // and the deletion's second step; POST takes their forms posted without JavaScript, each by its
+  // API route's rules: sign-up, login, the reset, and the account's own controls (which need no
+  // right that CREDENTIALS and the mail lack).
   {
     key: 'GET /account/{page}',
     fn: 'pages',

@@ -6,10 +6,12 @@
  *   Gateway does);
  * - hapi's own error answers (the authorizer's denial, a body over hapi's limit) become the
  *   service's JSON with its headers, as every answer of the service is;
- * - the functions' answers keep their Content-Type as written.
+ * - the functions' answers keep their Content-Type as written, and each of their cookies is a
+ *   Set-Cookie of its own, two of one name included.
  */
 import type { Request, ResponseToolkit, Server } from '@hapi/hapi';
 import { json } from '../lib/http/response';
+import { SET_COOKIES_HEADER } from './offline-guard';
 
 /**
  * Request headers that steer serverless-offline itself and that API Gateway does not have. With
@@ -60,6 +62,14 @@ function answerAsApiGateway(request: Request, h: ResponseToolkit) {
   // hapi appends `; charset=utf-8` to a Content-Type without one; API Gateway passes the
   // function's header as it is.
   response.charset();
+  const cookies = response.headers[SET_COOKIES_HEADER];
+  if (typeof cookies === 'string') {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a header map
+    delete response.headers[SET_COOKIES_HEADER];
+    for (const cookie of JSON.parse(cookies) as string[]) {
+      response.header('set-cookie', cookie, { append: true });
+    }
+  }
   return h.continue;
 }
 

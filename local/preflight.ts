@@ -1,11 +1,12 @@
 /**
  * What `npm start` checks before it starts anything, each problem in one line naming the variable
- * to change: its three ports, the Java that runs DynamoDB Local, and the whole configuration the
+ * to change: its ports, the Java that runs DynamoDB Local, and the whole configuration the
  * functions will load.
  */
 import { createServer } from 'node:net';
 import { configProblem } from '../deploy/check-config';
 import { javaProblem } from './java';
+import { givenSesEndpoint } from './local-mail';
 import { localStageEnv } from './local-stage';
 
 type Env = Record<string, string | undefined>;
@@ -14,11 +15,24 @@ export interface LocalPorts {
   HTTP_PORT: number;
   LAMBDA_PORT: number;
   DYNAMODB_PORT: number;
+  /** The local SES emulator's, unless SES_ENDPOINT names another endpoint. */
+  MAIL_PORT: number;
 }
 
-const DEFAULT_PORTS: LocalPorts = { HTTP_PORT: 3000, LAMBDA_PORT: 3002, DYNAMODB_PORT: 8000 };
+const DEFAULT_PORTS: LocalPorts = {
+  HTTP_PORT: 3000,
+  LAMBDA_PORT: 3002,
+  DYNAMODB_PORT: 8000,
+  MAIL_PORT: 8005,
+};
 
 type PortName = keyof LocalPorts;
+
+/** The ports npm start listens on: MAIL_PORT only when it runs the mail emulator itself. */
+function portNames(env: Env): PortName[] {
+  const names = Object.keys(DEFAULT_PORTS) as PortName[];
+  return givenSesEndpoint(env) === undefined ? names : names.filter((name) => name !== 'MAIL_PORT');
+}
 
 function portValue(env: Env, name: PortName): number | string {
   const raw = env[name]?.trim() || String(DEFAULT_PORTS[name]);
@@ -28,10 +42,10 @@ function portValue(env: Env, name: PortName): number | string {
     : `${name} must be a port number from 1 to 65535, got "${raw}"`;
 }
 
-/** The three ports, from the environment or their defaults (valid once `preflight` passed). */
+/** The ports, from the environment or their defaults (valid once `preflight` passed). */
 export function localPorts(env: Env = process.env): LocalPorts {
   const ports = { ...DEFAULT_PORTS };
-  for (const name of Object.keys(ports) as PortName[]) {
+  for (const name of portNames(env)) {
     const value = portValue(env, name);
     if (typeof value === 'string') throw new Error(value);
     ports[name] = value;
@@ -59,7 +73,7 @@ function bindProblem(name: PortName, port: number): Promise<string | undefined> 
 }
 
 async function portProblems(env: Env): Promise<string[]> {
-  const names = Object.keys(DEFAULT_PORTS) as PortName[];
+  const names = portNames(env);
   const values = names.map((name) => portValue(env, name));
   const invalid = values.filter((value) => typeof value === 'string');
   if (invalid.length > 0) return invalid;

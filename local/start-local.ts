@@ -1,21 +1,27 @@
 /**
  * `npm start`: the whole service on this machine. Checks its ports, Java and configuration first
- * (local/preflight.ts), starts DynamoDB Local, lets serverless-offline create the table and its
- * GSIs from serverless.yml (serverless-dynamodb's migration), and serves the API on
- * http://localhost:$HTTP_PORT, one line per request. Ctrl-C stops both.
+ * (local/preflight.ts), starts DynamoDB Local and a local SES emulator (local/local-mail.ts), lets
+ * serverless-offline create the table and its GSIs from serverless.yml (serverless-dynamodb's
+ * migration), and serves the API on http://localhost:$HTTP_PORT, one line per request and one
+ * `MAIL to ...` line, with its link, per mail sent. Ctrl-C stops all three.
  *
  *   npm start                  in-memory data, gone when it stops
  *   npm start -- --persist     data kept in .dynamodb/ (or $DYNAMODB_DATA_DIR) across restarts
  *
- * Ports: HTTP_PORT (3000), LAMBDA_PORT (3002), DYNAMODB_PORT (8000). DYNAMODB_ENDPOINT, when set,
- * is where the functions send their DynamoDB requests instead: a proxy in front of this DynamoDB
- * Local, which still gets the table.
+ * Ports: HTTP_PORT (3000), LAMBDA_PORT (3002), DYNAMODB_PORT (8000), MAIL_PORT (8005).
+ * DYNAMODB_ENDPOINT, when set, is where the functions send their DynamoDB requests instead: a
+ * proxy in front of this DynamoDB Local, which still gets the table. SES_ENDPOINT, when set, is
+ * where they send their mails instead of an emulator of npm start's own (none is started, and
+ * nothing is printed of the mails).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { loadConfig } from '../lib/platform/config';
 import { startDynamoDbLocal } from './dynamodb-local';
+import { givenSesEndpoint, mailLine, startLocalMail } from './local-mail';
+import { localStageEnv } from './local-stage';
 import { forwardOffline } from './offline-output';
 import { localPorts, preflight } from './preflight';
 
@@ -52,12 +58,28 @@ async function main(): Promise<void> {
   }
   const ports = localPorts();
 
+  // Started first: it runs in this process, so nothing outlives a failure to start the rest.
+  const givenMail = givenSesEndpoint(process.env);
+  const { productName } = loadConfig(localStageEnv(process.env));
+  const mail =
+    givenMail === undefined
+      ? await startLocalMail(ports.MAIL_PORT, (sent) => {
+          console.log(mailLine(sent, productName));
+        })
+      : undefined;
+  const sesEndpoint = givenMail ?? mail?.endpoint;
+
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const dynamodb = await startDynamoDbLocal({ port: ports.DYNAMODB_PORT, dataDir });
   const where = dataDir === undefined ? 'in memory' : `data in ${dataDir}`;
   const endpoint = process.env.DYNAMODB_ENDPOINT?.trim();
   const via = endpoint ? `, the functions through ${endpoint}` : '';
   console.log(`DynamoDB Local on ${dynamodb.endpoint} (${where}${via})`);
+  console.log(
+    mail === undefined
+      ? `Mail through ${sesEndpoint ?? ''} (SES_ENDPOINT)`
+      : `Mail emulator on ${mail.endpoint} (the mails in full; each link is printed here)`,
+  );
 
   // The framework is run directly, not through npx: a killed npx parent would orphan it.
   const offline = spawn(
@@ -73,6 +95,7 @@ async function main(): Promise<void> {
         DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
         // Set but empty, it would leave the functions without an endpoint: AWS itself.
         DYNAMODB_ENDPOINT: endpoint || undefined,
+        SES_ENDPOINT: sesEndpoint,
         ESBUILD_WORK_FOLDER: buildFolder,
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
@@ -89,7 +112,8 @@ async function main(): Promise<void> {
   forwardOffline(offline.stdout, process.stdout);
 
   let stopping: Promise<never> | undefined;
-  // Stops serverless-offline first (SIGINT, so it closes its workers), then DynamoDB Local.
+  // Stops serverless-offline first (SIGINT, so it closes its workers), then DynamoDB Local and
+  // the mail emulator.
   function stop(code: number): Promise<never> {
     stopping ??= (async () => {
       if (offline.exitCode === null) {
@@ -99,6 +123,7 @@ async function main(): Promise<void> {
       }
       rmSync(join(root, buildFolder), { recursive: true, force: true });
       await dynamodb.stop();
+      await mail?.stop();
       if (code === 0) console.log('Stopped.');
       process.exit(code);
     })();

@@ -4,6 +4,7 @@ import type { DB } from '../store/db';
 import type { User } from '../store/user';
 import { CheckedBefore } from './checked';
 import { normaliseEmail } from './email';
+import { EmailVerification } from './email-verification';
 import { Logins } from './logins';
 import { PasswordResets } from './password-resets';
 import { Registration } from './registration';
@@ -20,6 +21,7 @@ export type AuthSettings = Pick<
   | 'maxSessionsPerUser'
   | 'resetTokenTtlSeconds'
   | 'resetDelivery'
+  | 'emailVerification'
   | 'loginMaxFailures'
   | 'loginLockSeconds'
   | 'loginLockMaxSeconds'
@@ -53,7 +55,11 @@ export class Auth {
     now: () => number = Date.now,
     mailer: Mailer = new SesMailer(settings),
   ) {
-    this.registration = new Registration(db, settings);
+    this.registration = new Registration(
+      db,
+      settings,
+      new EmailVerification(db, settings, mailer, now),
+    );
     this.sessions = new Sessions(db, settings, now);
     this.logins = new Logins(db, this.sessions, settings, now);
     this.resetRequests = new ResetRequests(db, settings, mailer, now);

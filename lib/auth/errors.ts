@@ -62,6 +62,13 @@ export class InvalidCredentials extends AuthError {
   }
 }
 
+/** A logged-in user confirming a change gave a wrong password. */
+export class WrongPassword extends AuthError {
+  constructor() {
+    super('wrong password');
+  }
+}
+
 /** Too many failed logins: the account refuses logins for `retryAfterSeconds`. */
 export class AccountLocked extends AuthError {
   constructor(readonly retryAfterSeconds: number) {
@@ -97,5 +104,26 @@ export class UnknownEmail extends AuthError {
 export class InvalidResetToken extends AuthError {
   constructor() {
     super('reset token is invalid or expired');
+  }
+}
+
+/** A login with the right password to an account whose email is not verified, when required. */
+export class EmailNotVerified extends AuthError {
+  constructor() {
+    super('email not verified');
+  }
+}
+
+/** The verification token is unknown, expired, used, or was issued for another email. */
+export class InvalidVerificationToken extends AuthError {
+  constructor() {
+    super('verification token is invalid or expired');
+  }
+}
+
+/** The email-change token is unknown, expired, used, or was issued to another user. */
+export class InvalidEmailChangeToken extends AuthError {
+  constructor() {
+    super('email change token is invalid or expired');
   }
 }

@@ -6,13 +6,22 @@ export type AuthEvent =
   | 'login_succeeded'
   | 'login_failed'
   | 'login_refused_locked'
+  | 'login_refused_unverified'
   | 'account_locked'
   | 'logged_out'
   | 'session_ended'
   | 'other_sessions_ended'
   | 'session_expired'
   | 'reset_requested'
-  | 'password_updated';
+  | 'password_updated'
+  | 'password_changed'
+  | 'verification_sent'
+  | 'email_verified'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'account_deleted'
+  /** A mail the answer does not wait on (verification) could not be sent: SES is failing. */
+  | 'mail_failed';
 
 // Per-request storage: handlers invoked concurrently in one process (tests, benchmarks, the local
 // stage) each see only their own events.

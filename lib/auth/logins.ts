@@ -1,48 +1,36 @@
 import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import type { DB, UserChanges } from '../store/db';
-import { ConflictError } from '../store/errors';
 import { userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
-import { AccountLocked, InvalidCredentials } from './errors';
+import { EmailNotVerified, InvalidCredentials } from './errors';
 import { recordAuthEvent } from './events';
+import { PasswordCheck, unlessReset, type PasswordCheckSettings } from './password-check';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import { Sessions } from './sessions';
 
-export type LoginSettings = Pick<
-  Config,
-  'bcryptCost' | 'loginMaxFailures' | 'loginLockSeconds' | 'loginLockMaxSeconds'
->;
+export type LoginSettings = Pick<Config, 'bcryptCost' | 'emailVerification'> &
+  PasswordCheckSettings;
 
 export interface LoggedIn {
   user: User;
   sessionId: string;
 }
 
-/**
- * A write made only while the hash that was checked is still stored: null when a password reset
- * committed in between (the store's ConflictError), so a login racing a reset leaves no session,
- * failure count or lock that outlives the reset.
- */
-async function unlessReset<T>(write: Promise<T>): Promise<T | null> {
-  try {
-    return await write;
-  } catch (error) {
-    if (error instanceof ConflictError) return null;
-    throw error;
-  }
-}
-
 /** Credentials: checking a password, counting failures, locking, and logging in. */
 export class Logins {
+  private readonly passwords: PasswordCheck;
+
   constructor(
     private readonly db: DB,
     private readonly sessions: Sessions,
     private readonly settings: LoginSettings,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.passwords = new PasswordCheck(db, settings, now);
+  }
 
   /**
    * The user, when the credentials are right; null otherwise. Throws AccountLocked while the
@@ -62,6 +50,7 @@ export class Logins {
   async logIn(email: string, password: string, userAgent?: string): Promise<LoggedIn> {
     const user = await this.authenticate(email, password);
     if (user === null) throw new InvalidCredentials();
+    await this.refuseIfUnverified(user);
     const changes: UserChanges = {};
     if (needsRehash(user.hashed_password, this.settings.bcryptCost)) {
       // Upgrade a hash made at a lower cost, now that we hold the password.
@@ -90,6 +79,20 @@ export class Logins {
     return sessionId;
   }
 
+  /**
+   * Where the stage requires it, an unverified email gets no session: told so only after the
+   * password was right, so it reveals nothing to whoever lacks the password. The right password
+   * still clears the failures, or a user retrying before verifying would lock themselves out.
+   */
+  private async refuseIfUnverified(user: User): Promise<void> {
+    if (this.settings.emailVerification !== 'required' || user.email_verified) return;
+    await unlessReset(
+      this.db.updateUser(user.id, FAILURES_CLEARED, { hashed_password: user.hashed_password }),
+    );
+    recordAuthEvent('login_refused_unverified');
+    throw new EmailNotVerified();
+  }
+
   private async authenticate(email: string, password: string): Promise<User | null> {
     const user = await findUser(this.db, { email: normaliseEmail(email) });
     if (user === null) {
@@ -99,45 +102,7 @@ export class Logins {
       recordAuthEvent('login_failed');
       return null;
     }
-    this.refuseIfLocked(user);
-    // The attempt is counted while the hash is compared, not after a failed compare: a wrong
-    // password for a known email then costs one compare, like an unknown email, instead of one
-    // compare plus a write. A success resets the count (the user returned says it has failures).
-    const [matched, failures] = await Promise.all([
-      verifyPassword(password, user.hashed_password),
-      unlessReset(this.db.countFailedLogin(user.id, user.hashed_password)),
-    ]);
-    if (failures === null) {
-      // The password was reset while it was checked: whatever the compare says, it is stale.
-      recordAuthEvent('login_failed');
-      return null;
-    }
-    if (matched) return { ...user, failed_logins: failures };
-    await this.lockIfTooMany(user, failures);
-    return null;
-  }
-
-  private refuseIfLocked(user: User): void {
-    if (user.locked_until === null || user.locked_until <= this.now()) return;
-    recordAuthEvent('login_refused_locked');
-    throw new AccountLocked(Math.ceil((user.locked_until - this.now()) / 1000));
-  }
-
-  private async lockIfTooMany(user: User, failures: number): Promise<void> {
-    recordAuthEvent('login_failed');
-    const { loginMaxFailures, loginLockSeconds, loginLockMaxSeconds } = this.settings;
-    if (failures < loginMaxFailures) return;
-    // The lock doubles with each failure past the limit (1, 2, 4 … minutes), up to the maximum.
-    const seconds = Math.min(
-      loginLockSeconds * 2 ** (failures - loginMaxFailures),
-      loginLockMaxSeconds,
-    );
-    const locked = this.db.updateUser(
-      user.id,
-      { locked_until: this.now() + seconds * 1000 },
-      { hashed_password: user.hashed_password },
-    );
-    if ((await unlessReset(locked)) !== null) recordAuthEvent('account_locked');
+    return this.passwords.check(user, password);
   }
 }
 

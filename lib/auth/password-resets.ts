@@ -12,7 +12,7 @@ import { checkNewPassword, type PasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
 import { digestToken, isWellFormedToken } from './tokens';
 
-export type PasswordResetSettings = Pick<Config, 'bcryptCost'> & PasswordPolicy;
+export type PasswordResetSettings = Pick<Config, 'bcryptCost' | 'resetDelivery'> & PasswordPolicy;
 
 /** Setting a new password with a reset token. */
 export class PasswordResets {
@@ -46,6 +46,8 @@ export class PasswordResets {
       reset_expires_at: null,
       ...FAILURES_CLEARED,
       sessions: {},
+      // A token that came by mail proves the mailbox, as a verification link does.
+      ...(this.settings.resetDelivery === 'email' && { email_verified: true }),
     };
     try {
       // Conditional on the token still being there: of two resets racing with it, one wins. A

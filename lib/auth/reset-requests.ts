@@ -20,7 +20,7 @@ export class ResetRequests {
   constructor(
     private readonly db: DB,
     private readonly settings: ResetRequestSettings,
-    private readonly mailer: Mailer,
+    private readonly mailer: Pick<Mailer, 'sendResetToken'>,
     private readonly now: () => number = Date.now,
   ) {}
 

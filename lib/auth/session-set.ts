@@ -35,3 +35,8 @@ export function without(
     Object.entries(liveOnly(sessions, now)).filter(([handle, ref]) => !ended(handle, ref)),
   );
 }
+
+/** Only the session `handle` names, if live: what a change of a factor leaves (ASVS 7.4.3). */
+export function onlySession(sessions: SessionSet, handle: string, now: number): SessionSet {
+  return without(sessions, (each) => each !== handle, now);
+}

@@ -10,7 +10,7 @@ import { summariseUserAgent } from './device';
 import { normaliseEmail } from './email';
 import { SessionNotFound, UnknownSession } from './errors';
 import { recordAuthEvent } from './events';
-import { liveOnly, without, withSession } from './session-set';
+import { liveOnly, onlySession, without, withSession } from './session-set';
 import { SessionLookup } from './session-lookup';
 import { digestToken, generateHandle, generateUuid, isWellFormedHandle } from './tokens';
 
@@ -78,6 +78,7 @@ export class Sessions {
       handle: generateHandle(),
       user_id: user.id,
       email: user.email,
+      email_verified: user.email_verified,
       created_at: now,
       expires_at: now + this.settings.sessionTtlSeconds * 1000,
       last_used_at: now,
@@ -147,6 +148,15 @@ export class Sessions {
     return user === null ? null : { session, user };
   }
 
+  /** The caller's live session and its user; SessionNotFound without one. */
+  async caller(
+    sessionId: string | null | undefined,
+  ): Promise<{ session: StoredSession; user: User }> {
+    const found = await this.sessionWithUser(sessionId);
+    if (found === null) throw new SessionNotFound();
+    return found;
+  }
+
   /** The seed's getUserFromSessionId: the user whose live session this is, or null. */
   async getUserFromSessionId(sessionId: string | null | undefined): Promise<User | null> {
     return (await this.sessionWithUser(sessionId))?.user ?? null;
@@ -154,9 +164,11 @@ export class Sessions {
 
   /** The live sessions of the caller's user, newest first; SessionNotFound without a session. */
   async list(sessionId: string | null | undefined): Promise<SessionView[]> {
-    const found = await this.sessionWithUser(sessionId);
-    if (found === null) throw new SessionNotFound();
-    const { session, user } = found;
+    return this.listOf(await this.caller(sessionId));
+  }
+
+  /** The live sessions of a caller already read (`caller`), newest first. */
+  async listOf({ session, user }: { session: StoredSession; user: User }): Promise<SessionView[]> {
     const now = this.now();
     const live = { ...user, sessions: liveOnly(user.sessions, now) };
     return (await this.db.sessionsOf(live))
@@ -185,7 +197,7 @@ export class Sessions {
     const session = await this.current(sessionId);
     let ended = 0;
     await this.db.rewriteUser(session.user_id, (user) => {
-      const kept = without(user.sessions, (h) => h !== session.handle, this.now());
+      const kept = onlySession(user.sessions, session.handle, this.now());
       ended = Object.keys(liveOnly(user.sessions, this.now())).length - Object.keys(kept).length;
       return { changes: { sessions: kept } };
     });

@@ -10,7 +10,7 @@ import type { Env } from '../platform/config';
 import type { StoredSession } from '../store/session';
 import { serialiseError } from './lambda';
 import { presentedSessionId } from './session-credential';
-import type { SessionContext } from './session-context';
+import type { CarriedSessionContext } from './session-context';
 
 /** What the authorizer needs of the auth rules: the session rules of `GET /profile`. */
 export interface SessionReader {
@@ -18,7 +18,8 @@ export interface SessionReader {
 }
 
 export type AuthorizerResult =
-  APIGatewaySimpleAuthorizerResult | APIGatewaySimpleAuthorizerWithContextResult<SessionContext>;
+  | APIGatewaySimpleAuthorizerResult
+  | APIGatewaySimpleAuthorizerWithContextResult<CarriedSessionContext>;
 
 export type SessionAuthorizer = (
   event: APIGatewayRequestAuthorizerEventV2,
@@ -45,6 +46,7 @@ export function sessionAuthorizer(sessions: SessionReader): SessionAuthorizer {
         userId: session.user_id,
         email: session.email,
         sessionExpiresAt: new Date(session.expires_at).toISOString(),
+        emailVerified: session.email_verified ? 'true' : 'false',
       },
     };
   };

@@ -2,7 +2,7 @@ import type { Config } from '../platform/config';
 
 export const SESSION_COOKIE = 'session_id';
 
-export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure'>;
+export type CookieSettings = Pick<Config, 'sessionTtlSeconds' | 'cookieSecure' | 'cookieDomain'>;
 
 /** What cookies are read from: a route's event or a Lambda authorizer's. */
 export interface CookieSource {
@@ -27,17 +27,42 @@ export function readCookie(event: CookieSource, name: string): string | undefine
   return undefined;
 }
 
-function serialise(value: string, maxAgeSeconds: number, settings: CookieSettings): string {
+function serialise(
+  value: string,
+  maxAgeSeconds: number,
+  settings: CookieSettings,
+  domain: string | undefined,
+): string {
   // HttpOnly: scripts cannot read it; SameSite=Lax: not sent on cross-site POST/PUT/DELETE.
-  const attributes = [`Path=/`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax'];
+  const attributes = [
+    `Path=/`,
+    ...(domain === undefined ? [] : [`Domain=${domain}`]),
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Lax',
+  ];
   if (settings.cookieSecure) attributes.push('Secure');
   return [`${SESSION_COOKIE}=${value}`, ...attributes].join('; ');
 }
 
-export function sessionCookie(sessionId: string, settings: CookieSettings): string {
-  return serialise(sessionId, settings.sessionTtlSeconds, settings);
+/**
+ * With a cookie domain, the host-only cookie a browser may still hold from before it was set is
+ * removed too: a browser holding both sends the older first, which readCookie would read, so a
+ * stale one would hide every later login from this host.
+ */
+function withoutHostOnly(cookie: string, settings: CookieSettings): string[] {
+  return settings.cookieDomain === undefined
+    ? [cookie]
+    : [cookie, serialise('', 0, settings, undefined)];
 }
 
-export function clearedSessionCookie(settings: CookieSettings): string {
-  return serialise('', 0, settings);
+/** The Set-Cookie values of a login: the session cookie (on the cookie domain when set). */
+export function sessionCookies(sessionId: string, settings: CookieSettings): string[] {
+  const cookie = serialise(sessionId, settings.sessionTtlSeconds, settings, settings.cookieDomain);
+  return withoutHostOnly(cookie, settings);
+}
+
+/** The Set-Cookie values that remove the session cookie, with the Domain it was set with. */
+export function clearedSessionCookies(settings: CookieSettings): string[] {
+  return withoutHostOnly(serialise('', 0, settings, settings.cookieDomain), settings);
 }

@@ -7,16 +7,20 @@
 import {
   AccountLocked,
   CommonPassword,
+  EmailNotVerified,
   EmailTaken,
   InvalidCredentials,
   InvalidEmail,
+  InvalidEmailChangeToken,
   InvalidResetToken,
+  InvalidVerificationToken,
   PasswordHasNul,
   PasswordTooLong,
   PasswordTooShort,
   SessionNotFound,
   UnknownEmail,
   UnknownSession,
+  WrongPassword,
 } from '../auth/errors';
 import { DependencyUnavailable } from '../platform/aws-errors';
 import { CrossSiteRequest } from './csrf';
@@ -97,10 +101,14 @@ const ANSWERS = new Map([
     message: 'email already registered',
   })),
   answer(InvalidCredentials, ownMessage(401, 'invalid_credentials')),
+  answer(WrongPassword, ownMessage(401, 'wrong_password')),
+  answer(EmailNotVerified, ownMessage(403, 'email_not_verified')),
   answer(SessionNotFound, ownMessage(403, 'no_live_session')),
   answer(UnknownSession, ownMessage(404, 'unknown_session')),
   answer(UnknownEmail, ownMessage(403, 'unknown_email')),
   answer(InvalidResetToken, ownMessage(403, 'invalid_reset_token')),
+  answer(InvalidVerificationToken, ownMessage(403, 'invalid_verification_token')),
+  answer(InvalidEmailChangeToken, ownMessage(403, 'invalid_email_change_token')),
   answer(AccountLocked, (error) => ({
     ...ownMessage(429, 'account_locked')(error),
     headers: { 'Retry-After': String(error.retryAfterSeconds) },

@@ -3,18 +3,25 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 /**
  * Who the caller of a route behind the session authorizer is: what the authorizer puts in its
  * context and API Gateway hands the route as `event.requestContext.authorizer.lambda`. Strings
- * only, so that nothing is lost or retyped on the way.
+ * only, so that nothing is lost or retyped on the way: `emailVerified` travels as "true" or
+ * "false" (`SessionContext` reads it as a boolean).
  */
-export interface SessionContext {
+export interface CarriedSessionContext {
   /** The user's id: stable for the life of the account, the key to store things under. */
   userId: string;
   /** The user's email, trimmed and lower-cased. */
   email: string;
   /** When the session ends, in ISO 8601 (UTC). */
   sessionExpiresAt: string;
+  /** Whether the user followed the link mailed to `email`: "true" or "false". */
+  emailVerified: 'true' | 'false';
 }
 
-type Carried = Partial<Record<keyof SessionContext, unknown>>;
+export type SessionContext = Omit<CarriedSessionContext, 'emailVerified'> & {
+  emailVerified: boolean;
+};
+
+type Carried = Partial<Record<keyof CarriedSessionContext, unknown>>;
 
 /**
  * The caller of a route behind the session authorizer (`authorizer: { name: session }` in
@@ -23,13 +30,14 @@ type Carried = Partial<Record<keyof SessionContext, unknown>>;
  */
 export function sessionContext(event: APIGatewayProxyEventV2): SessionContext {
   const { authorizer } = event.requestContext as { authorizer?: { lambda?: Carried } };
-  const { userId, email, sessionExpiresAt } = authorizer?.lambda ?? {};
+  const { userId, email, sessionExpiresAt, emailVerified } = authorizer?.lambda ?? {};
   if (
     typeof userId !== 'string' ||
     typeof email !== 'string' ||
-    typeof sessionExpiresAt !== 'string'
+    typeof sessionExpiresAt !== 'string' ||
+    (emailVerified !== 'true' && emailVerified !== 'false')
   ) {
     throw new Error('no session authorizer context: is the route behind the session authorizer?');
   }
-  return { userId, email, sessionExpiresAt };
+  return { userId, email, sessionExpiresAt, emailVerified: emailVerified === 'true' };
 }

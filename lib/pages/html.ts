@@ -13,7 +13,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/gu, (c) => ESCAPES[c] ?? c);
 }
 
-/** A whole document. Script and style come from files of this origin: the CSP allows no inline. */
+/**
+ * A whole document. Script and style come from files of this origin: the CSP allows no inline.
+ * Every address in the pages is relative to the page (/account/<page>), so they work wherever the
+ * API is mounted: at the root of its host or under a base path (/auth/account/<page>).
+ */
 export function documentOf(title: string, main: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -21,8 +25,8 @@ export function documentOf(title: string, main: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Account</title>
-<link rel="stylesheet" href="/account/style.css">
-<script src="/account/app.js" defer></script>
+<link rel="stylesheet" href="style.css">
+<script src="app.js" defer></script>
 </head>
 <body>
 <main>
@@ -45,12 +49,20 @@ export interface FieldSpec {
 /**
  * A labelled input with its hint and its error slot, both tied to it by aria-describedby. The error
  * slot is a live region (role=alert): a sentence put there, by the server or by app.js, is read
- * out. An input with an error is marked invalid and takes the focus.
+ * out. An input with an error is marked invalid and takes the focus. `idPrefix` keeps the ids of
+ * a page with several forms apart (the profile's two password fields); app.js reads it from the
+ * form's data-id-prefix.
  */
-export function fieldHtml(spec: FieldSpec, value: string, error: string | undefined): string {
-  const described = [spec.hint === undefined ? '' : `${spec.name}-hint`, `${spec.name}-error`];
+export function fieldHtml(
+  spec: FieldSpec,
+  value: string,
+  error: string | undefined,
+  idPrefix = '',
+): string {
+  const id = `${idPrefix}${spec.name}`;
+  const described = [spec.hint === undefined ? '' : `${id}-hint`, `${id}-error`];
   const attributes = [
-    `id="${spec.name}"`,
+    `id="${id}"`,
     `name="${spec.name}"`,
     `type="${spec.type}"`,
     `autocomplete="${spec.autocomplete}"`,
@@ -61,19 +73,22 @@ export function fieldHtml(spec: FieldSpec, value: string, error: string | undefi
     ...(error === undefined ? [] : ['aria-invalid="true"', 'autofocus']),
   ];
   const hint =
-    spec.hint === undefined
-      ? ''
-      : `\n<p id="${spec.name}-hint" class="hint">${escapeHtml(spec.hint)}</p>`;
+    spec.hint === undefined ? '' : `\n<p id="${id}-hint" class="hint">${escapeHtml(spec.hint)}</p>`;
   return `<div class="field">
-<label for="${spec.name}">${escapeHtml(spec.label)}</label>${hint}
+<label for="${id}">${escapeHtml(spec.label)}</label>${hint}
 <input ${attributes.join(' ')}>
-<p id="${spec.name}-error" class="field-error" role="alert">${escapeHtml(error ?? '')}</p>
+<p id="${id}-error" class="field-error" role="alert">${escapeHtml(error ?? '')}</p>
 </div>`;
 }
 
+/** A value the form sends that nobody types (the address a button mails, a link's token). */
+export function hiddenHtml(name: string, value: string): string {
+  return `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+}
+
 /** The error slot of a whole form, for problems that concern no one field. */
-export function formErrorHtml(error: string | undefined): string {
-  return `<p id="form-error" class="form-error" role="alert">${escapeHtml(error ?? '')}</p>`;
+export function formErrorHtml(error: string | undefined, idPrefix = ''): string {
+  return `<p id="${idPrefix}form-error" class="form-error" role="alert">${escapeHtml(error ?? '')}</p>`;
 }
 
 /** A sentence saying what just happened (account created, logged out ...), read out politely. */

@@ -1,7 +1,9 @@
 /**
  * Where a form leads once its API call is done: the same rule whether the browser called the API
  * (app.js imports this module) or the server ran the service for a form posted without JavaScript.
- * It imports nothing, so it runs in both places.
+ * It imports nothing, so it runs in both places. Each next page is relative to the page the form
+ * is on, as a 303's Location and as app.js's navigation alike, so it stays under the base path the
+ * pages are mounted at.
  */
 
 /** How a form's call ended: its answer's JSON, or the code of its error (null: no answer). */
@@ -9,11 +11,17 @@ export type Outcome =
   { ok: true; answer: Record<string, unknown> } | { ok: false; code: string | null };
 
 /**
- * The profile's buttons, each a form posted to /account/<name>. Only logout goes through app.js
- * (its form has data-api); the session buttons are plain forms, posted as they are with
- * JavaScript on or off.
+ * The profile's forms, each posted to /account/<name>; an error comes back on the profile. The
+ * session buttons are plain forms, posted as they are with JavaScript on or off; the others go
+ * through app.js (their forms have data-api).
  */
-const PROFILE_ACTIONS = ['logout', 'end-session', 'end-other-sessions'] as const;
+const PROFILE_ACTIONS = [
+  'logout',
+  'end-session',
+  'end-other-sessions',
+  'change-password',
+  'change-email',
+] as const;
 
 export type ProfileAction = (typeof PROFILE_ACTIONS)[number];
 
@@ -21,42 +29,99 @@ export function isProfileAction(name: string): name is ProfileAction {
   return (PROFILE_ACTIONS as readonly string[]).includes(name);
 }
 
-/** After a profile button: the login page once this device's session is gone, else the profile. */
-function afterProfileButton(form: string, outcome: Outcome): string | null {
+/**
+ * The pages a form may lead back to, given as `next` in the address of the form's page (the
+ * login page's, for a link that needs a session first). Only these: a `next` from a link in a
+ * mail or elsewhere must not lead off the pages (an open redirect).
+ */
+const RETURN_PAGES = ['profile', 'confirm-email'];
+
+/**
+ * `next` as a page address relative to the pages (`confirm-email?token=...`), or null unless it
+ * names one of the return pages, on this origin, under the pages' own folder.
+ */
+export function returnPage(next: string | null | undefined): string | null {
+  if (next === null || next === undefined || next === '') return null;
+  const base = 'https://pages.invalid/account/';
+  let url: URL;
+  try {
+    url = new URL(next, base);
+  } catch {
+    return null;
+  }
+  const name = url.pathname.slice('/account/'.length);
+  const here = url.origin === new URL(base).origin && url.pathname.startsWith('/account/');
+  return here && RETURN_PAGES.includes(name) ? `${name}${url.search}` : null;
+}
+
+/** After a profile form: the login page once this device's session is gone, else the profile. */
+function afterProfileForm(form: ProfileAction, outcome: Outcome): string | null {
   if (!outcome.ok) {
-    return outcome.code === 'no_live_session' ? '/account/login?notice=session-ended' : null;
+    return outcome.code === 'no_live_session' ? 'login?notice=session-ended' : null;
   }
-  if (form === 'end-other-sessions') return '/account/profile?notice=other-sessions-ended';
-  // Ending one's own session by its button is a logout.
-  if (form === 'end-session' && outcome.answer.current !== true) {
-    return '/account/profile?notice=session-removed';
+  switch (form) {
+    case 'end-other-sessions':
+      return 'profile?notice=other-sessions-ended';
+    case 'change-password':
+      return 'profile?notice=password-changed';
+    case 'change-email':
+      return 'profile?notice=email-change-sent';
+    case 'end-session':
+      // Ending one's own session by its button is a logout.
+      if (outcome.answer.current !== true) return 'profile?notice=session-removed';
+      return 'login?notice=logged-out';
+    case 'logout':
+      return 'login?notice=logged-out';
   }
-  return '/account/login?notice=logged-out';
+}
+
+/** After a form of a page that needs a session: the login page once the session is gone. */
+function afterSessionForm(form: string, outcome: Outcome): string | null {
+  if (!outcome.ok) return outcome.code === 'no_live_session' ? 'login?notice=session-ended' : null;
+  return form === 'delete-account'
+    ? 'login?notice=account-deleted'
+    : 'profile?notice=email-changed';
 }
 
 /**
  * The next page, or null to stay and show the problem. `form` is the page the form is on, or the
- * profile's button (`logout`, `end-session`, `end-other-sessions`).
+ * profile's form (`logout`, `change-password` ...); `next` is the `next` of the form's address
+ * (see returnPage).
  */
-export function nextPage(form: string, outcome: Outcome): string | null {
-  if (isProfileAction(form)) return afterProfileButton(form, outcome);
+export function nextPage(
+  form: string,
+  outcome: Outcome,
+  next: string | null = null,
+): string | null {
+  if (isProfileAction(form)) return afterProfileForm(form, outcome);
+  if (form === 'delete-account' || form === 'confirm-email') {
+    return afterSessionForm(form, outcome);
+  }
   if (!outcome.ok) return null;
   const { answer } = outcome;
   switch (form) {
     case 'signup':
-      return '/account/login?notice=registered';
+      return 'login?notice=registered';
     case 'login':
-      return '/account/profile';
+      return returnPage(next) ?? 'profile';
     case 'forgot-password': {
       // The local stage answers the token itself; deployed stages mail a link to the reset page.
       if (typeof answer.reset_token !== 'string' || typeof answer.email !== 'string') {
-        return '/account/forgot-password?notice=mail-sent';
+        return 'forgot-password?notice=mail-sent';
       }
       const query = new URLSearchParams({ email: answer.email, reset_token: answer.reset_token });
-      return `/account/reset-password?${query.toString()}`;
+      return `reset-password?${query.toString()}`;
     }
     case 'reset-password':
-      return '/account/login?notice=password-updated';
+      return 'login?notice=password-updated';
+    case 'verify-email':
+      return 'verify-email?notice=email-verified';
+    case 'resend-verification':
+      // From the profile's banner, back to it; else (the login page, the verification page) on
+      // to log in once the link is followed.
+      return returnPage(next) === 'profile'
+        ? 'profile?notice=verification-sent'
+        : 'login?notice=verification-sent';
     default:
       return null;
   }

@@ -57,7 +57,10 @@ export function assetFile(contentType: string, body: string): HttpResponse {
   };
 }
 
-/** 303: the browser follows with a GET, so reloading the next page posts nothing again. */
+/**
+ * 303: the browser follows with a GET, so reloading the next page posts nothing again. `location`
+ * is relative to the page (`login?notice=...`), so it stays under the pages' base path.
+ */
 export function seeOther(location: string, cookies?: string[]): HttpResponse {
   return {
     statusCode: 303,

@@ -11,8 +11,13 @@ import type { ErrorCode } from '../http/error-codes';
 type Place =
   /** The field the answer names (X-Error-Field). */
   | 'named'
-  /** The form's field for a new password: `password` on sign-up, `new_password` on reset. */
+  /**
+   * The form's field for a new password: `new_password` where the form has one (reset, change of
+   * password beside the current one), else `password` (sign-up).
+   */
   | 'new-password'
+  /** The form's field for an address to take: `new_email` on a change of email, else `email`. */
+  | 'new-email'
   /** Above the form: it concerns no one field. */
   | null
   | 'email'
@@ -32,10 +37,10 @@ const APOLOGY = 'Something went wrong on our side. Try again in a moment.';
 
 export const SENTENCES: Record<ErrorCode, Sentence> = {
   email_taken: {
-    place: 'email',
-    text: 'An account already uses this email. Log in, or sign up with another email.',
+    place: 'new-email',
+    text: 'An account already uses this email. Use another one, or log in to that account if it is yours.',
   },
-  invalid_email: { place: 'email', text: 'Enter an email address like name@example.com.' },
+  invalid_email: { place: 'new-email', text: 'Enter an email address like name@example.com.' },
   unknown_email: { place: 'email', text: 'No account uses this email. Check it, or sign up.' },
   field_missing: {
     place: 'named',
@@ -44,7 +49,11 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
       email: 'Enter your email address.',
       password: 'Enter your password.',
       new_password: 'Enter a new password.',
+      new_email: 'Enter the new email address.',
       reset_token: 'Enter the reset code from the mail.',
+      verification_token: 'Enter the confirmation code from the mail.',
+      // A field nobody types: the link's token, sent by the confirmation page.
+      token: 'This link is incomplete. Open it again from the mail.',
     },
   },
   field_not_string: { place: 'named', text: 'This field could not be read. Enter it again.' },
@@ -76,6 +85,14 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
     place: 'password',
     text: 'The email or the password is wrong. Check both and try again.',
   },
+  wrong_password: {
+    place: 'password',
+    text: 'This is not your current password. Check it and try again.',
+  },
+  email_not_verified: {
+    place: null,
+    text: 'Confirm your email address first: follow the link in the mail we sent you, or ask for a new one.',
+  },
   account_locked: {
     place: 'password',
     text: 'Too many wrong passwords: this account is locked for now. Try again in {retry}, or reset your password.',
@@ -83,6 +100,14 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
   invalid_reset_token: {
     place: 'reset_token',
     text: 'This reset code is wrong or has expired. Ask for a new one.',
+  },
+  invalid_verification_token: {
+    place: null,
+    text: 'This confirmation link is wrong or has expired. Ask for a new one.',
+  },
+  invalid_email_change_token: {
+    place: null,
+    text: 'This link to change your email is wrong, has expired, or belongs to another account. Ask for a new one.',
   },
   no_live_session: {
     place: null,
@@ -133,7 +158,9 @@ function inWords(seconds: number): string {
 function fieldOf(place: Place, named: string | null, fields: readonly string[]): string | null {
   let field: string | null = place;
   if (place === 'named') field = named;
-  if (place === 'new-password') field = fields.includes('password') ? 'password' : 'new_password';
+  if (place === 'new-password')
+    field = fields.includes('new_password') ? 'new_password' : 'password';
+  if (place === 'new-email') field = fields.includes('new_email') ? 'new_email' : 'email';
   return field !== null && fields.includes(field) ? field : null;
 }
 

@@ -1,10 +1,11 @@
 import type { RequestHandler } from '../http/lambda';
 import { ASSETS } from './assets';
-import { profilePage, type PagesApp } from './profile';
+import { returnPage } from './next-page';
+import { isSessionPage, sessionPage, type PagesApp } from './session-pages';
 import { assetFile, htmlPage, NOT_FOUND } from './respond';
 import { FORM_PAGES, formPageHtml, isFormName, NOTICES, type FormName } from './views';
 
-/** What the address may fill in: the non-password fields (the reset link's email and token). */
+/** What the address may fill in: the non-password fields (a mail link's email and token). */
 function prefilled(
   name: FormName,
   query: Record<string, string | undefined>,
@@ -24,11 +25,18 @@ export function showPage(app: PagesApp): RequestHandler {
     const asset = ASSETS.get(name);
     if (asset !== undefined) return assetFile(asset.contentType, asset.body);
     const query = event.queryStringParameters ?? {};
-    const notice = Object.hasOwn(NOTICES, query.notice ?? '')
-      ? NOTICES[query.notice ?? '']
-      : undefined;
-    if (name === 'profile') return profilePage(event, app, { notice });
+    const noticeName = Object.hasOwn(NOTICES, query.notice ?? '') ? query.notice : undefined;
+    const notice = noticeName === undefined ? undefined : NOTICES[noticeName];
+    if (isSessionPage(name)) return sessionPage(name, event, app, { notice });
     if (!isFormName(name)) return NOT_FOUND;
-    return htmlPage(200, formPageHtml(name, { notice, values: prefilled(name, query) }));
+    return htmlPage(
+      200,
+      formPageHtml(name, {
+        notice,
+        noticeName,
+        values: prefilled(name, query),
+        next: returnPage(query.next),
+      }),
+    );
   };
 }

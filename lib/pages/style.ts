@@ -57,9 +57,15 @@ dd { margin: 0 0 1.5rem; font-size: 1.1rem; }
 h2 { font-size: 1.15rem; margin: 0 0 0.75rem; }
 .sessions { list-style: none; padding: 0; margin: 0 0 1rem; }
 .sessions li { margin: 0 0 1rem; padding: 0 0 1rem; border-bottom: 1px solid #d5dbe3; }
+.sessions li:last-child { border-bottom: none; }
 .sessions p { margin: 0 0 0.5rem; }
 .device { font-weight: 600; }
 form + form { margin-top: 1rem; }
+section { margin: 0 0 1.5rem; padding: 1.5rem 0 0; border-top: 1px solid #d5dbe3; }
+.banner { padding: 1rem; border: 2px solid #b45309; border-radius: 0.5rem; background: #fff7ed; }
+.pending { padding: 0.5rem 0.75rem; border-left: 4px solid var(--accent); background: #eef2ff; }
+.consequences li { margin: 0.25rem 0; }
+button.danger { background: var(--error); }
 nav ul { list-style: none; padding: 0; margin: 1.5rem 0 0; }
 nav li { margin: 0.25rem 0; }
 `;

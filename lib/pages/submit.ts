@@ -1,24 +1,32 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Platform } from '../app';
+import { accountDeletionServices } from '../auth/account-deletion';
+import { emailChangeServices } from '../auth/email-changes';
+import { emailVerificationServices } from '../auth/email-verification';
 import { loginServices } from '../auth/logins';
+import { passwordChangeServices } from '../auth/password-changes';
 import { passwordResetServices } from '../auth/password-resets';
 import { registrationServices } from '../auth/registration';
 import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { parseBody } from '../http/body';
-import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from '../http/cookies';
+import { clearedSessionCookies, readCookie, SESSION_COOKIE, sessionCookies } from '../http/cookies';
+import type { ErrorAnswer } from '../http/error-answers';
 import { readHeader } from '../http/headers';
 import { readFields } from '../http/fields';
 import { answerFor, type RequestHandler } from '../http/lambda';
-import { isProfileAction, nextPage, type ProfileAction } from './next-page';
+import type { HttpResponse } from '../http/response';
+import { SESSION_PAGE_FORMS } from './account-views';
+import type { FieldSpec } from './html';
+import { isProfileAction, nextPage, returnPage, type ProfileAction } from './next-page';
 import { htmlPage, NOT_FOUND, seeOther } from './respond';
 import { describeProblem } from './sentences';
-import { profilePage } from './profile';
-import { FORM_PAGES, formPageHtml, isFormName, type FormName } from './views';
+import { isSessionPage, sessionPage, type SessionPageName } from './session-pages';
+import { FORM_PAGES, formPageHtml, isFormName, profileFormFields, type FormName } from './views';
 
 /**
- * What the forms run, together: the services of sign-up, login, logout and both reset routes,
- * over the one store the function's platform holds (lib/store/open.ts).
+ * What the forms run, together: the services of sign-up, login, logout, both reset routes and the
+ * account's own controls, over the one store the function's platform holds (lib/store/open.ts).
  */
 export function formServices(platform: Platform) {
   return {
@@ -27,6 +35,10 @@ export function formServices(platform: Platform) {
     ...sessionServices(platform),
     ...resetRequestServices(platform),
     ...passwordResetServices(platform),
+    ...passwordChangeServices(platform),
+    ...emailVerificationServices(platform),
+    ...emailChangeServices(platform),
+    ...accountDeletionServices(platform),
   };
 }
 
@@ -38,13 +50,21 @@ interface Done {
   cookies?: string[];
 }
 
-/** Each form's service call, with the fields its API route reads (the four pages, the profile's). */
+/** Every form the pages post: a page's own, a profile form, a session page's. */
+type FormAction = FormName | ProfileAction | Exclude<SessionPageName, 'profile'>;
+
+function isFormAction(name: string): name is FormAction {
+  return isFormName(name) || isProfileAction(name) || (isSessionPage(name) && name !== 'profile');
+}
+
+/** Each form's service call, with the fields its API route reads. */
 function formActions(
   app: FormApp,
-): Record<FormName | ProfileAction, (e: APIGatewayProxyEventV2) => Promise<Done>> {
+): Record<FormAction, (e: APIGatewayProxyEventV2) => Promise<Done>> {
   const { config } = app;
   const read = <const Name extends string>(event: APIGatewayProxyEventV2, names: readonly Name[]) =>
     readFields(event, names, config.maxBodyBytes);
+  const session = (event: APIGatewayProxyEventV2) => readCookie(event, SESSION_COOKIE);
   return {
     signup: async (event) => {
       const { email, password } = await read(event, ['email', 'password']);
@@ -55,22 +75,22 @@ function formActions(
       const { email, password } = await read(event, ['email', 'password']);
       const device = readHeader(event, 'user-agent');
       const { sessionId } = await app.logins.logIn(email, password, device);
-      return { answer: {}, cookies: [sessionCookie(sessionId, config)] };
+      return { answer: {}, cookies: sessionCookies(sessionId, config) };
     },
     logout: async (event) => {
-      await app.sessions.logOut(readCookie(event, SESSION_COOKIE));
-      return { answer: {}, cookies: [clearedSessionCookie(config)] };
+      await app.sessions.logOut(session(event));
+      return { answer: {}, cookies: clearedSessionCookies(config) };
     },
     'end-session': async (event) => {
       const { id } = await read(event, ['id']);
-      const current = await app.sessions.endByHandle(readCookie(event, SESSION_COOKIE), id);
+      const current = await app.sessions.endByHandle(session(event), id);
       // Ending the session the form came with is a logout: its cookie goes too.
       return current
-        ? { answer: { current }, cookies: [clearedSessionCookie(config)] }
+        ? { answer: { current }, cookies: clearedSessionCookies(config) }
         : { answer: { current } };
     },
     'end-other-sessions': async (event) => {
-      await app.sessions.endOthers(readCookie(event, SESSION_COOKIE));
+      await app.sessions.endOthers(session(event));
       return { answer: {} };
     },
     'forgot-password': async (event) => {
@@ -89,13 +109,53 @@ function formActions(
       );
       return { answer: {} };
     },
+    'change-password': async (event) => {
+      const fields = await read(event, ['password', 'new_password']);
+      await app.passwordChanges.change(session(event), fields.password, fields.new_password);
+      return { answer: {} };
+    },
+    'change-email': async (event) => {
+      const fields = await read(event, ['password', 'new_email']);
+      await app.emailChanges.request(session(event), fields.password, fields.new_email);
+      return { answer: {} };
+    },
+    'confirm-email': async (event) => {
+      const { token } = await read(event, ['token']);
+      await app.emailChanges.confirm(session(event), token);
+      return { answer: {} };
+    },
+    'verify-email': async (event) => {
+      const fields = await read(event, ['email', 'verification_token']);
+      await app.emailVerification.verify(fields.email, fields.verification_token);
+      return { answer: {} };
+    },
+    'resend-verification': async (event) => {
+      const { email } = await read(event, ['email']);
+      await app.emailVerification.resend(email);
+      return { answer: {} };
+    },
+    'delete-account': async (event) => {
+      const { password } = await read(event, ['password']);
+      await app.accountDeletion.deleteAccount(session(event), password);
+      return { answer: {}, cookies: clearedSessionCookies(config) };
+    },
   };
 }
 
-/** What was typed in the non-password fields, to give it back with the error. */
+/** The fields a form shows, by which an error's sentence finds its place. */
+function fieldsOf(name: FormAction): readonly FieldSpec[] {
+  if (isFormName(name)) return FORM_PAGES[name].fields;
+  if (isProfileAction(name)) return profileFormFields(name);
+  return SESSION_PAGE_FORMS[name].fields;
+}
+
+/**
+ * What the form sent, to give it back with the error: every text value but the passwords (the
+ * follow-up's email and the confirmation's token are not fields of their own).
+ */
 async function typedValues(
   event: APIGatewayProxyEventV2,
-  name: FormName,
+  fields: readonly FieldSpec[],
   maxBodyBytes: number,
 ): Promise<Record<string, string>> {
   let body: Map<string, unknown>;
@@ -105,50 +165,70 @@ async function typedValues(
     // The body was refused already (413, 415 ...): nothing to give back.
     return {};
   }
+  const passwords = new Set(fields.filter((f) => f.type === 'password').map((f) => f.name));
   const values: Record<string, string> = {};
-  for (const { name: field, type } of FORM_PAGES[name].fields) {
-    const value = body.get(field);
-    if (type !== 'password' && typeof value === 'string') values[field] = value;
+  for (const [field, value] of body) {
+    if (!passwords.has(field) && typeof value === 'string') values[field] = value;
   }
   return values;
 }
 
 /**
+ * The page a form's error comes back on: its own page with the sentence next to its field; the
+ * profile for the profile's forms (a session button's sentence above them) and for the banner's
+ * request of a new confirmation mail.
+ */
+async function problemPage(
+  name: FormAction,
+  event: APIGatewayProxyEventV2,
+  app: FormApp,
+  answer: ErrorAnswer,
+): Promise<HttpResponse> {
+  const next = event.queryStringParameters?.next;
+  const retryAfter = answer.headers?.['Retry-After'];
+  const details = { ...answer, retryAfterSeconds: Number(retryAfter) || null };
+  const fields = fieldsOf(name);
+  const problem = describeProblem(
+    details,
+    fields.map((f) => f.name),
+  );
+  const values = await typedValues(event, fields, app.config.maxBodyBytes);
+  const headers: Record<string, string> =
+    retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
+  const reply = { status: answer.status, headers };
+  if (isProfileAction(name)) {
+    return sessionPage('profile', event, app, { problem, form: name, values }, reply);
+  }
+  if (name === 'resend-verification' && returnPage(next) === 'profile') {
+    return sessionPage('profile', event, app, { problem }, reply);
+  }
+  if (!isFormName(name)) return sessionPage(name, event, app, { problem, values }, reply);
+  const html = formPageHtml(name, { values, problem, code: answer.code, next: returnPage(next) });
+  return htmlPage(answer.status, html, headers);
+}
+
+/**
  * POST /account/{page}: a form posted without JavaScript. It runs the service its API route runs,
  * by the same rules; a success leads to the next page (303, with the cookies the route would
- * set), an error comes back as the same form with its sentence next to its field (a profile
- * button's: the profile, the sentence above it) and the status the API would answer.
+ * set), an error comes back as the same form with its sentence next to its field (see
+ * problemPage) and the status the API would answer.
  */
 export function submitForm(app: FormApp): RequestHandler {
   const actions = formActions(app);
   return async (event) => {
     const name = event.pathParameters?.page ?? '';
-    if (!isProfileAction(name) && !isFormName(name)) return NOT_FOUND;
+    if (!isFormAction(name)) return NOT_FOUND;
+    const next = event.queryStringParameters?.next ?? null;
     let done: Done;
     try {
       done = await actions[name](event);
     } catch (error) {
       const answer = answerFor(error, event.requestContext.requestId, app.logger);
-      const next = nextPage(name, { ok: false, code: answer.code });
-      if (next !== null) return seeOther(next);
-      const retryAfter = answer.headers?.['Retry-After'];
-      const details = { ...answer, retryAfterSeconds: Number(retryAfter) || null };
-      if (isProfileAction(name)) {
-        return profilePage(event, app, { problem: describeProblem(details, []) }, answer.status);
-      }
-      const fields = FORM_PAGES[name].fields.map((f) => f.name);
-      const html = formPageHtml(name, {
-        values: await typedValues(event, name, app.config.maxBodyBytes),
-        problem: describeProblem(details, fields),
-      });
-      return htmlPage(
-        answer.status,
-        html,
-        retryAfter === undefined ? {} : { 'Retry-After': retryAfter },
-      );
+      const after = nextPage(name, { ok: false, code: answer.code }, next);
+      return after === null ? problemPage(name, event, app, answer) : seeOther(after);
     }
     // Every form has a next page after a success; the login page is only for the type's sake.
-    const next = nextPage(name, { ok: true, answer: done.answer }) ?? '/account/login';
-    return seeOther(next, done.cookies);
+    const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? 'login';
+    return seeOther(after, done.cookies);
   };
 }

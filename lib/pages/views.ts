@@ -3,6 +3,7 @@ import {
   escapeHtml,
   fieldHtml,
   formErrorHtml,
+  hiddenHtml,
   linksHtml,
   noticeHtml,
   type FieldSpec,
@@ -33,14 +34,22 @@ function password(name: string, label: string, autocomplete: string): FieldSpec 
   return { name, label, type: 'password', autocomplete };
 }
 
-/** The four pages that are one form each, by the name in their path (/account/<name>). */
+/** What a page that is one form may also show. */
+interface FormPageExtras {
+  /** Shown after the error of this code, with the email typed: a second form (FOLLOW_UPS). */
+  followUp?: FollowUpName;
+  /** The notice that says the page's work is done: the page then shows it without its form. */
+  doneNotice?: string;
+}
+
+/** The pages that are one form each, by the name in their path (/account/<name>). */
 export const FORM_PAGES = {
   signup: {
     title: 'Create an account',
     api: { method: 'POST', path: '/users' },
     fields: [EMAIL, password('password', 'Password', 'new-password')],
     submit: 'Create account',
-    links: [['/account/login', 'Already have an account? Log in']],
+    links: [['login', 'Already have an account? Log in']],
   },
   login: {
     title: 'Log in',
@@ -48,9 +57,11 @@ export const FORM_PAGES = {
     fields: [EMAIL, password('password', 'Password', 'current-password')],
     submit: 'Log in',
     links: [
-      ['/account/forgot-password', 'Forgot your password?'],
-      ['/account/signup', 'No account yet? Create one'],
+      ['forgot-password', 'Forgot your password?'],
+      ['signup', 'No account yet? Create one'],
     ],
+    // A stage that requires a confirmed address says so after the right password.
+    followUp: 'resend-verification',
   },
   'forgot-password': {
     title: 'Forgot your password',
@@ -58,7 +69,7 @@ export const FORM_PAGES = {
     api: { method: 'POST', path: '/reset_password' },
     fields: [EMAIL],
     submit: 'Get a reset code',
-    links: [['/account/login', 'Back to log in']],
+    links: [['login', 'Back to log in']],
   },
   'reset-password': {
     title: 'Set a new password',
@@ -75,11 +86,58 @@ export const FORM_PAGES = {
       password('new_password', 'New password', 'new-password'),
     ],
     submit: 'Set new password',
-    links: [['/account/forgot-password', 'Ask for a new reset code']],
+    links: [['forgot-password', 'Ask for a new reset code']],
   },
-} satisfies Record<string, FormPage>;
+  // Where the verification mail's link lands (verify-email?email=...&verification_token=...).
+  // Following a link changes nothing by itself (a mail scanner may fetch it): the button does.
+  'verify-email': {
+    title: 'Confirm your email address',
+    intro: 'Confirm that this address is yours: the link in the mail filled in the form.',
+    api: { method: 'PUT', path: '/verify_email' },
+    fields: [
+      EMAIL,
+      {
+        name: 'verification_token',
+        label: 'Confirmation code',
+        type: 'text',
+        autocomplete: 'one-time-code',
+        hint: 'The code from the confirmation mail (the link in the mail fills it in).',
+      },
+    ],
+    submit: 'Confirm my email',
+    links: [
+      ['resend-verification', 'Ask for a new confirmation link'],
+      ['login', 'Log in'],
+    ],
+    doneNotice: 'email-verified',
+  },
+  'resend-verification': {
+    title: 'Get a new confirmation link',
+    intro:
+      'Give the email of your account: if it is not confirmed yet, a mail with a new link goes to it.',
+    api: { method: 'POST', path: '/verify_email' },
+    fields: [EMAIL],
+    submit: 'Send a new link',
+    links: [['login', 'Back to log in']],
+  },
+} satisfies Record<string, FormPage & FormPageExtras>;
 
 export type FormName = keyof typeof FORM_PAGES;
+
+/**
+ * The second forms a page shows after one error (on the login page: an address not confirmed
+ * yet): a button that sends on the email the page's form holds. Hidden until that error, by the
+ * server for a form posted without JavaScript, else by app.js (data-shown-on).
+ */
+const FOLLOW_UPS = {
+  'resend-verification': {
+    code: 'email_not_verified',
+    api: { method: 'POST', path: '/verify_email' },
+    submit: 'Send the mail again',
+  },
+} as const;
+
+type FollowUpName = keyof typeof FOLLOW_UPS;
 
 /** The profile's log-out button: a form of its own, posted to /account/logout. */
 export const LOGOUT_API: ApiRoute = { method: 'DELETE', path: '/sessions' };
@@ -90,11 +148,22 @@ export const NOTICES: Record<string, string> = {
   'logged-out': 'You are logged out.',
   'session-ended': 'Your session had already ended.',
   'login-needed': 'Log in to see your profile.',
+  'login-to-confirm': 'Log in to confirm your new email address.',
   'session-removed': 'That session is ended: its device is logged out.',
   'other-sessions-ended': 'Your other sessions are ended: only this device stays logged in.',
   'mail-sent':
     'If an account uses this email, a mail with a reset code and a link is on its way to it.',
   'password-updated': 'Your password is changed. Log in with the new one.',
+  'password-changed':
+    'Your password is changed. Your other sessions are ended: log in there with the new one.',
+  'verification-sent':
+    'A mail with a new confirmation link is on its way, unless one went out in the last minute. Follow its link to confirm your address.',
+  'email-verified': 'Your email address is confirmed.',
+  'email-change-sent':
+    'A mail with a link is on its way to the new address. Your email changes when you follow it, within the hour; until then, keep using the current one.',
+  'email-changed': 'Your email address is changed. Log in with the new one from now on.',
+  'account-deleted':
+    'Your account is deleted and every session of it ended. Its email address is free to register again.',
 };
 
 export function isFormName(name: string): name is FormName {
@@ -105,41 +174,105 @@ export interface FormState {
   /** What the fields hold (passwords are never written back). */
   values?: Record<string, string>;
   problem?: Problem;
+  /** The code of the problem's error: which follow-up form it shows. */
+  code?: string | null;
   notice?: string | undefined;
+  /** The notice's name in the address (`?notice=`): whether the page's work is done. */
+  noticeName?: string | undefined;
+  /** Where the login form leads back to (a return page: lib/pages/next-page.ts). */
+  next?: string | null;
 }
 
-function formHtml(
-  page: string,
-  action: string,
-  api: ApiRoute,
-  inner: string,
-  submit: string,
+/** A form as app.js and the forms function read it. */
+export interface FormSpec {
+  /** The page whose rules apply (nextPage) and that the form posts to without JavaScript. */
+  page: string;
+  /** The form's address relative to the page: the page's name, perhaps with `?next=`. */
+  action: string;
+  api: ApiRoute;
+  fields?: readonly FieldSpec[];
+  /** Values sent that nobody types. */
+  hidden?: Readonly<Record<string, string>>;
+  submit: string;
+  /** For a page of several forms: keeps their ids apart (data-id-prefix tells app.js). */
+  idPrefix?: string;
+  /** Hidden until an error of this code (FOLLOW_UPS); `shown` when the page answers that error. */
+  shownOn?: string;
+  shown?: boolean;
+  /** A button that destroys something. */
+  danger?: boolean;
+}
+
+/**
+ * A form of the pages: its error slot, its fields with their sentences, its button. data-page and
+ * data-api tell app.js which API route to call and which page's rules apply. The route's path is
+ * written from the page (/account/<page>): one level up is the API's root.
+ */
+export function formHtml(
+  spec: FormSpec,
+  state: Pick<FormState, 'values' | 'problem'> = {},
 ): string {
-  // data-page and data-api tell app.js which API route to call and which page's rules apply.
-  return `<form method="post" action="/account/${action}" data-page="${page}" data-api="${api.method} ${api.path}" novalidate>
-${inner}
-<button type="submit">${escapeHtml(submit)}</button>
-</form>`;
-}
-
-export function formPageHtml(name: FormName, state: FormState = {}): string {
-  const page: FormPage = FORM_PAGES[name];
   const { problem } = state;
-  const fields = page.fields.map((spec) =>
+  const prefix = spec.idPrefix ?? '';
+  const fields = (spec.fields ?? []).map((field) =>
     fieldHtml(
-      spec,
-      state.values?.[spec.name] ?? '',
-      problem?.field === spec.name ? problem.text : undefined,
+      field,
+      state.values?.[field.name] ?? '',
+      problem?.field === field.name ? problem.text : undefined,
+      prefix,
     ),
   );
   const formError = problem !== undefined && problem.field === null ? problem.text : undefined;
-  const inner = [formErrorHtml(formError), ...fields].join('\n');
+  const hidden = Object.entries(spec.hidden ?? {}).map(([name, value]) => hiddenHtml(name, value));
+  const attributes = [
+    'method="post"',
+    `action="${escapeHtml(spec.action)}"`,
+    `data-page="${spec.page}"`,
+    `data-api="${spec.api.method} ..${spec.api.path}"`,
+    ...(prefix === '' ? [] : [`data-id-prefix="${prefix}"`]),
+    ...(spec.shownOn === undefined ? [] : [`data-shown-on="${spec.shownOn}"`]),
+    ...(spec.shownOn !== undefined && spec.shown !== true ? ['hidden'] : []),
+    'novalidate',
+  ];
+  const button = `<button type="submit"${spec.danger === true ? ' class="danger"' : ''}>`;
+  return `<form ${attributes.join(' ')}>
+${[formErrorHtml(formError, prefix), ...hidden, ...fields].join('\n')}
+${button}${escapeHtml(spec.submit)}</button>
+</form>`;
+}
+
+/** The follow-up form of a page, carrying the email its own form holds. */
+function followUpHtml(name: FollowUpName, state: FormState): string {
+  const followUp = FOLLOW_UPS[name];
+  return formHtml({
+    page: name,
+    action: name,
+    api: followUp.api,
+    hidden: { email: state.values?.email ?? '' },
+    submit: followUp.submit,
+    idPrefix: 'follow-up-',
+    shownOn: followUp.code,
+    shown: state.code === followUp.code,
+  });
+}
+
+export function formPageHtml(name: FormName, state: FormState = {}): string {
+  const page: FormPage & FormPageExtras = FORM_PAGES[name];
+  const done = page.doneNotice !== undefined && page.doneNotice === state.noticeName;
+  const action = state.next
+    ? `${name}?${new URLSearchParams({ next: state.next }).toString()}`
+    : name;
+  const form = formHtml(
+    { page: name, action, api: page.api, fields: page.fields, submit: page.submit },
+    state,
+  );
   return documentOf(
     page.title,
     [
       noticeHtml(state.notice),
-      page.intro === undefined ? '' : `<p>${escapeHtml(page.intro)}</p>`,
-      formHtml(name, name, page.api, inner, page.submit),
+      page.intro === undefined || done ? '' : `<p>${escapeHtml(page.intro)}</p>`,
+      done ? '' : form,
+      page.followUp === undefined ? '' : followUpHtml(page.followUp, state),
       linksHtml(page.links),
     ]
       .filter(Boolean)
@@ -154,7 +287,7 @@ function readableTime(iso: string): string {
 
 /** A plain form of the profile (no data-api: app.js leaves it to the browser). */
 function plainFormHtml(action: ProfileAction, inner: string, button: string): string {
-  return `<form method="post" action="/account/${action}">${inner}${button}</form>`;
+  return `<form method="post" action="${action}">${inner}${button}</form>`;
 }
 
 /**
@@ -194,19 +327,105 @@ function sessionsHtml(sessions: readonly SessionView[]): string {
     .join('\n');
 }
 
-export interface ProfileState {
-  notice?: string | undefined;
-  /** What went wrong with one of its buttons (a session that had already ended ...). */
-  problem?: Problem | undefined;
+/** What the profile shows of the account besides its sessions. */
+export interface AccountView {
+  email: string;
+  /** The stage verifies addresses and this one is not confirmed yet: the banner shows. */
+  unconfirmed: boolean;
+  /** The address a change waits to move to (its link still works), or null. */
+  pendingEmail: string | null;
 }
 
+/** The profile's forms that take typed values, each in a section of its own. */
+const PROFILE_FORMS = {
+  'change-password': {
+    title: 'Change your password',
+    intro: 'Your other sessions end when it changes; this one stays.',
+    api: { method: 'PUT', path: '/password' },
+    fields: [
+      password('password', 'Current password', 'current-password'),
+      password('new_password', 'New password', 'new-password'),
+    ],
+    submit: 'Change password',
+  },
+  'change-email': {
+    title: 'Change your email',
+    intro:
+      'A link goes to the new address, and your email changes when you follow it. Until then, your current address stays in use.',
+    api: { method: 'POST', path: '/email_change' },
+    fields: [
+      { name: 'new_email', label: 'New email', type: 'email', autocomplete: 'email' },
+      password('password', 'Password', 'current-password'),
+    ],
+    submit: 'Send the confirmation link',
+  },
+} as const satisfies Record<string, Omit<FormPage, 'links'>>;
+
+type ProfileFormName = keyof typeof PROFILE_FORMS;
+
+/** The fields of a profile form, when `action` is one that takes typed values. */
+export function profileFormFields(action: ProfileAction): readonly FieldSpec[] {
+  return Object.hasOwn(PROFILE_FORMS, action)
+    ? PROFILE_FORMS[action as ProfileFormName].fields
+    : [];
+}
+
+export interface ProfileState {
+  notice?: string | undefined;
+  /** What went wrong with one of its forms (a session that had already ended ...). */
+  problem?: Problem | undefined;
+  /** The form the problem belongs to, with what was typed in it. */
+  form?: ProfileAction | undefined;
+  values?: Record<string, string>;
+}
+
+/** The banner of an address not confirmed yet, with a button that mails the link again. */
+function unconfirmedHtml(email: string): string {
+  return `<section class="banner" aria-labelledby="banner-title">
+<h2 id="banner-title">Confirm your email address</h2>
+<p>Follow the link in the mail we sent to ${escapeHtml(email)} to confirm that the address is yours.</p>
+${formHtml({
+  page: 'resend-verification',
+  action: 'resend-verification?next=profile',
+  api: { method: 'POST', path: '/verify_email' },
+  hidden: { email },
+  submit: 'Send the mail again',
+  idPrefix: 'banner-',
+})}
+</section>`;
+}
+
+function profileFormHtml(name: ProfileFormName, state: ProfileState, extra = ''): string {
+  const form = PROFILE_FORMS[name];
+  const own = state.form === name ? state : {};
+  return `<section aria-labelledby="${name}-title">
+<h2 id="${name}-title">${escapeHtml(form.title)}</h2>
+<p>${escapeHtml(form.intro)}</p>${extra}
+${formHtml({ page: name, action: name, api: form.api, fields: form.fields, submit: form.submit, idPrefix: `${name}-` }, own)}
+</section>`;
+}
+
+function pendingEmailHtml(pendingEmail: string | null): string {
+  return pendingEmail === null
+    ? ''
+    : `\n<p id="pending-email" class="pending">Waiting for confirmation: <strong>${escapeHtml(pendingEmail)}</strong>. Follow the link mailed there within the hour, or send a new one.</p>`;
+}
+
+/** Deleting the account is a page of its own, which names what it does and asks the password. */
+const DELETE_SECTION = `<section aria-labelledby="delete-title">
+<h2 id="delete-title">Delete your account</h2>
+<p>Closing the account cannot be undone. The next page says what it does and asks for your password.</p>
+<p><a href="delete-account">Delete your account</a></p>
+</section>`;
+
 export function profilePageHtml(
-  email: string,
+  account: AccountView,
   sessions: readonly SessionView[],
   state: ProfileState = {},
 ): string {
+  // A session button's problem goes above; a form's, into the form, next to its field.
   const problem =
-    state.problem === undefined
+    state.problem === undefined || (state.form !== undefined && state.form in PROFILE_FORMS)
       ? ''
       : `<p class="form-error" role="alert">${escapeHtml(state.problem.text)}</p>`;
   return documentOf(
@@ -214,9 +433,13 @@ export function profilePageHtml(
     [
       noticeHtml(state.notice),
       problem,
-      `<dl>\n<dt>Email</dt>\n<dd id="profile-email">${escapeHtml(email)}</dd>\n</dl>`,
+      account.unconfirmed ? unconfirmedHtml(account.email) : '',
+      `<dl>\n<dt>Email</dt>\n<dd id="profile-email">${escapeHtml(account.email)}</dd>\n</dl>`,
       sessionsHtml(sessions),
-      formHtml('logout', 'logout', LOGOUT_API, formErrorHtml(undefined), 'Log out'),
+      profileFormHtml('change-password', state),
+      profileFormHtml('change-email', state, pendingEmailHtml(account.pendingEmail)),
+      DELETE_SECTION,
+      formHtml({ page: 'logout', action: 'logout', api: LOGOUT_API, submit: 'Log out' }),
     ]
       .filter(Boolean)
       .join('\n'),
@@ -230,8 +453,8 @@ export function problemPageHtml(title: string, text: string): string {
     [
       `<p class="form-error" role="alert">${escapeHtml(text)}</p>`,
       linksHtml([
-        ['/account/login', 'Log in'],
-        ['/account/signup', 'Create an account'],
+        ['login', 'Log in'],
+        ['signup', 'Create an account'],
       ]),
     ].join('\n'),
   );

@@ -5,6 +5,12 @@
  */
 
 export type ResetDelivery = 'response' | 'email';
+/**
+ * `off`: no verification mails. `optional`: a mail with a link at registration, and the account
+ * works before the link is followed. `required`: logins wait for the link.
+ */
+export const EMAIL_VERIFICATION_MODES = ['off', 'optional', 'required'] as const;
+export type EmailVerification = (typeof EMAIL_VERIFICATION_MODES)[number];
 /** `json` for CloudWatch (with EMF metrics); `text`, one readable line per request, for a terminal. */
 export type LogFormat = 'json' | 'text';
 
@@ -33,17 +39,27 @@ export interface Config {
   maxSessionsPerUser: number;
   resetTokenTtlSeconds: number;
   resetDelivery: ResetDelivery;
+  emailVerification: EmailVerification;
   mailFrom: string | undefined;
   resetUrl: string | undefined;
   /** Set only for a local SES emulator. */
   sesEndpoint: string | undefined;
   cookieSecure: boolean;
+  /**
+   * The session cookie's `Domain` (`example.com`: sent to every subdomain of it too); unset, the
+   * cookie is host-only, sent to the host that set it alone.
+   */
+  cookieDomain: string | undefined;
   loginMaxFailures: number;
   loginLockSeconds: number;
   loginLockMaxSeconds: number;
   maxBodyBytes: number;
   /** Origins whose pages may call the API with the user's cookie (credentialed CORS); none by default. */
   allowedOrigins: readonly string[];
+  /** What the mails call the service ("Reset the password for <productName>"). */
+  productName: string;
+  /** The hosted pages' base URL (`https://host/account`): the verification and email-change links. */
+  pagesUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +97,30 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(`${name} must be "true" or "false", got "${raw}"`);
 }
 
+/** A name put in mail subjects: short, on one line, and nothing a mail header could misread. */
+function oneLine(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback);
+  if (value.length > 100 || /\p{Cc}/u.test(value)) {
+    throw new ConfigError(
+      `${name} must be at most 100 characters, without line breaks or other control characters`,
+    );
+  }
+  return value;
+}
+
+/** An absolute http(s) URL without query or fragment, kept without a trailing slash. */
+function baseUrl(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  const parsed = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.search || parsed.hash) {
+    throw new ConfigError(
+      `${name} must be an http or https URL such as https://example.com/account, got "${raw}"`,
+    );
+  }
+  return raw.replace(/\/+$/u, '');
+}
+
 /**
  * A comma-separated list of origins (`https://app.example.com`), each exactly as a browser sends it
  * in `Origin`: scheme, host and port only. No `*`: credentialed CORS needs named origins.
@@ -103,6 +143,29 @@ function origins(env: Env, name: string): readonly string[] {
     }
     return origin;
   });
+}
+
+/** A host name's labels: letters, digits and inner hyphens, lower case, at most 63 characters. */
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/u;
+
+/**
+ * Whether `text` is a domain name of at least two labels (`example.com`, `auth.example.com`), in
+ * lower case, without scheme, port, path or trailing dot: what a cookie's Domain and a custom
+ * domain are written as.
+ */
+export function isDomainName(text: string): boolean {
+  const labels = text.split('.');
+  return (
+    text.length <= 253 && labels.length >= 2 && labels.every((label) => HOST_LABEL.test(label))
+  );
+}
+
+function domainName(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw !== undefined && !isDomainName(raw)) {
+    throw new ConfigError(`${name} must be a domain such as example.com, got "${raw}"`);
+  }
+  return raw;
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
@@ -134,18 +197,28 @@ export function loadConfig(env: Env): Config {
     maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 10, 1, 50),
     resetTokenTtlSeconds: integer(env, 'RESET_TOKEN_TTL_SECONDS', 900, 60, 86_400),
     resetDelivery: oneOf(env, 'RESET_DELIVERY', 'email', ['response', 'email']),
+    emailVerification: oneOf(env, 'EMAIL_VERIFICATION', 'required', EMAIL_VERIFICATION_MODES),
     mailFrom: optionalText(env, 'MAIL_FROM'),
     resetUrl: optionalText(env, 'RESET_URL'),
     sesEndpoint: optionalText(env, 'SES_ENDPOINT'),
     cookieSecure: boolean(env, 'COOKIE_SECURE', true),
+    cookieDomain: domainName(env, 'COOKIE_DOMAIN'),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockSeconds: integer(env, 'LOGIN_LOCK_SECONDS', 60, 1, 86_400),
     loginLockMaxSeconds: integer(env, 'LOGIN_LOCK_MAX_SECONDS', 3600, 1, 604_800),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 8192, 256, 1_048_576),
     allowedOrigins: origins(env, 'ALLOWED_ORIGINS'),
+    // Reads well wherever a mail names it ("Verify your email address for your account").
+    productName: oneLine(env, 'PRODUCT_NAME', 'your account'),
+    pagesUrl: baseUrl(env, 'PAGES_URL'),
   };
   if (config.resetDelivery === 'email' && config.mailFrom === undefined) {
     throw new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"');
+  }
+  if (config.emailVerification !== 'off' && config.mailFrom === undefined) {
+    throw new ConfigError(
+      `MAIL_FROM is required when EMAIL_VERIFICATION is "${config.emailVerification}"`,
+    );
   }
   if (config.loginLockMaxSeconds < config.loginLockSeconds) {
     throw new ConfigError('LOGIN_LOCK_MAX_SECONDS must not be below LOGIN_LOCK_SECONDS');

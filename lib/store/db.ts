@@ -18,7 +18,7 @@ import {
   ValueError,
 } from './errors';
 import { updateExpression, type Values } from './expressions';
-import { keyedItemWrites, type TransactItem } from './keyed-items';
+import { keyedItemDeletes, keyedItemWrites, type TransactItem } from './keyed-items';
 import type { StoredSession } from './session';
 import { sessionFromItem } from './session-item';
 import { emailGuardId, INDEX_BY_ATTRIBUTE, resetItemId, sessionItemId } from './table';
@@ -36,9 +36,10 @@ export interface Rewrite {
 // Attributes every user item has: removing them would corrupt the user.
 const REQUIRED: ReadonlySet<UserAttribute> = new Set(['id', 'email', 'hashed_password']);
 
-// Attributes that have items keyed by their value: changed only by a rewrite, which keeps those
-// items in step. `sessions` is changed through the session rules only (lib/auth/sessions.ts).
-const KEYED: ReadonlySet<UserAttribute> = new Set(['email', 'reset_token']);
+// Attributes that other items mirror (items keyed by their value, or session items repeating
+// them): changed only by a rewrite, which keeps those items in step. `sessions` is changed through
+// the session rules only (lib/auth/sessions.ts).
+const MIRRORED: ReadonlySet<UserAttribute> = new Set(['email', 'email_verified', 'reset_token']);
 const NOT_UPDATABLE: ReadonlySet<UserAttribute> = new Set(['id', 'revision', 'sessions']);
 
 // How often a rewrite is tried against a user that other rewrites keep changing under it: each
@@ -79,6 +80,15 @@ function fromItem(item: Record<string, unknown> | undefined): User | null {
     reset_expires_at: (item.reset_expires_at as number | undefined) ?? null,
     failed_logins: isNumber(item.failed_logins) ? item.failed_logins : 0,
     locked_until: (item.locked_until as number | undefined) ?? null,
+    // Users stored before verification existed have no flag: their accounts predate the
+    // requirement, and refusing them at their next login would lock every owner out at once.
+    email_verified: item.email_verified !== false,
+    verify_token: (item.verify_token as string | undefined) ?? null,
+    verify_expires_at: (item.verify_expires_at as number | undefined) ?? null,
+    verify_sent_at: (item.verify_sent_at as number | undefined) ?? null,
+    pending_email: (item.pending_email as string | undefined) ?? null,
+    email_change_token: (item.email_change_token as string | undefined) ?? null,
+    email_change_expires_at: (item.email_change_expires_at as number | undefined) ?? null,
     sessions: (item.sessions as User['sessions'] | undefined) ?? {},
     revision: isNumber(item.revision) ? item.revision : 0,
   };
@@ -102,8 +112,15 @@ export class DB {
     private readonly client: DynamoDBDocumentClient,
   ) {}
 
-  /** Creates a user; throws DuplicateEmailError when the email is taken, even under a race. */
-  async addUser(email: string, hashedPassword: string): Promise<User> {
+  /**
+   * Creates a user, with `verification` when a verification mail is to follow; throws
+   * DuplicateEmailError when the email is taken, even under a race.
+   */
+  async addUser(
+    email: string,
+    hashedPassword: string,
+    verification?: Pick<User, 'verify_token' | 'verify_expires_at' | 'verify_sent_at'>,
+  ): Promise<User> {
     const user: User = {
       id: uuidv4(),
       email,
@@ -112,6 +129,14 @@ export class DB {
       reset_expires_at: null,
       failed_logins: 0,
       locked_until: null,
+      email_verified: false,
+      verify_token: null,
+      verify_expires_at: null,
+      verify_sent_at: null,
+      pending_email: null,
+      email_change_token: null,
+      email_change_expires_at: null,
+      ...verification,
       sessions: {},
       revision: 0,
     };
@@ -232,7 +257,7 @@ export class DB {
       }
     }
     if (Object.keys(changes).length === 0) return;
-    if (Object.keys(changes).some((name) => KEYED.has(name as UserAttribute))) {
+    if (Object.keys(changes).some((name) => MIRRORED.has(name as UserAttribute))) {
       await this.rewriteUser(userId, () => ({ changes }), expected);
       return;
     }
@@ -265,31 +290,71 @@ export class DB {
     rewriteOf: (current: User) => Rewrite | null,
     expected: UserFilters = {},
   ): Promise<void> {
-    let current = typeof user === 'string' ? await this.currentUser(user) : user;
-    for (let attempt = 1; ; attempt++) {
-      if (!matches(current, expected))
-        throw new ConflictError('the user changed since it was read');
+    await this.writeOnRevision(user, expected, (current) => {
       const rewrite = rewriteOf(current);
-      if (rewrite === null) return;
+      if (rewrite === null) return null;
       const { changes, started } = rewrite;
       const keyed = keyedItemWrites(this.tableName, current, { ...current, ...changes }, started);
-      const write = new TransactWriteCommand({
-        TransactItems: [this.revisedUpdate(current, changes, expected), ...keyed.items],
-      });
-      try {
-        await this.client.send(write);
-        return;
-      } catch (error) {
-        if (keyed.guardAt !== undefined && conditionFailedAt(error, keyed.guardAt + 1)) {
-          throw new DuplicateEmailError('email already registered');
-        }
-        if (!lostRace(error)) throw storeError(error);
-        if (attempt >= REWRITE_ATTEMPTS) {
-          throw new StoreUnavailable(`user changed ${attempt} times while it was written`);
-        }
-        await jitter(attempt);
-        current = await this.currentUser(current.id);
-      }
+      return {
+        items: [this.revisedUpdate(current, changes, expected), ...keyed.items],
+        guardAt: keyed.guardAt,
+      };
+    });
+  }
+
+  /**
+   * Deletes the user and every item keyed by its values (email guard, reset and session
+   * items) in one transaction, conditional on the revision read, as a rewrite is: the
+   * email can register again at once, and no session or token outlives the user. With `expected`,
+   * only while the user has those values, else ConflictError.
+   */
+  async deleteUser(user: User | string, expected: UserFilters = {}): Promise<void> {
+    await this.writeOnRevision(user, expected, (current) => {
+      const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
+        updateExpression({}, { ...expected, ...this.revisionOf(current) });
+      const userDelete: TransactItem = {
+        Delete: {
+          TableName: this.tableName,
+          Key: { id: current.id },
+          ConditionExpression,
+          ExpressionAttributeNames,
+          ExpressionAttributeValues,
+        },
+      };
+      return { items: [userDelete, ...keyedItemDeletes(this.tableName, current)] };
+    });
+  }
+
+  /**
+   * Sets `changes` on the user unless `stamp` was set after `notBefore` (or the user no longer has
+   * `expected`); `stamp` becomes `now`. Whether it wrote: a conditional write, so that every
+   * Lambda instance agrees on what was done in the interval (one mail a minute per address).
+   */
+  async updateUserUnlessSince(
+    userId: string,
+    changes: UserChanges,
+    stamp: UserAttribute,
+    now: number,
+    notBefore: number,
+    expected: UserFilters = {},
+  ): Promise<boolean> {
+    checkAttributes(changes, 'changed');
+    const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ...update } =
+      updateExpression({ ...changes, [stamp]: now }, expected);
+    const command = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { id: userId },
+      ...update,
+      ConditionExpression: `${ConditionExpression} AND (attribute_not_exists(#stamp) OR #stamp < :notBefore)`,
+      ExpressionAttributeNames: { ...ExpressionAttributeNames, '#stamp': stamp },
+      ExpressionAttributeValues: { ...ExpressionAttributeValues, ':notBefore': notBefore },
+    });
+    try {
+      await storeCall(this.client.send(command));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 
@@ -318,17 +383,54 @@ export class DB {
     }
   }
 
+  /**
+   * Sends the transaction `writeOf` makes of the user as stored, whose first item is conditional
+   * on the revision read; on a fresh read when another writer came first, up to REWRITE_ATTEMPTS
+   * times. `guardAt`: where a new email's guard is among the items (its failure means taken).
+   */
+  private async writeOnRevision(
+    user: User | string,
+    expected: UserFilters,
+    writeOf: (current: User) => { items: TransactItem[]; guardAt?: number } | null,
+  ): Promise<void> {
+    let current = typeof user === 'string' ? await this.currentUser(user) : user;
+    for (let attempt = 1; ; attempt++) {
+      if (!matches(current, expected))
+        throw new ConflictError('the user changed since it was read');
+      const write = writeOf(current);
+      if (write === null) return;
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: write.items }));
+        return;
+      } catch (error) {
+        if (write.guardAt !== undefined && conditionFailedAt(error, write.guardAt + 1)) {
+          throw new DuplicateEmailError('email already registered');
+        }
+        if (!lostRace(error)) throw storeError(error);
+        if (attempt >= REWRITE_ATTEMPTS) {
+          throw new StoreUnavailable(`user changed ${attempt} times while it was written`);
+        }
+        await jitter(attempt);
+        current = await this.currentUser(current.id);
+      }
+    }
+  }
+
+  /** The condition that the user still has the revision read. */
+  private revisionOf(current: User): Values {
+    // Users written before revisions existed have none: their first rewrite expects it absent.
+    return { revision: current.revision === 0 ? null : current.revision };
+  }
+
   /** The user update of a rewrite: its changes and the next revision, if the read one holds. */
   private revisedUpdate(current: User, changes: UserChanges, expected: UserFilters): TransactItem {
-    // Users written before revisions existed have none: their first rewrite expects it absent.
-    const revision: Values = { revision: current.revision === 0 ? null : current.revision };
     return {
       Update: {
         TableName: this.tableName,
         Key: { id: current.id },
         ...updateExpression(
           { ...changes, revision: current.revision + 1 },
-          { ...expected, ...revision },
+          { ...expected, ...this.revisionOf(current) },
         ),
       },
     };

@@ -15,9 +15,9 @@ export interface KeyedWrites {
 
 /**
  * The writes that keep the items keyed by a user's values (lib/store/table.ts) in step with a
- * change of the user from `before` to `after`: guard items follow the email, reset items the
- * reset token, session items the sessions (and the email they carry). `started` is the item of
- * the one session `after` adds, if it adds one.
+ * change of the user from `before` to `after`: guard items follow the email, reset items the reset
+ * token, session items the sessions (and the email and its verification they carry).
+ * `started` is the item of the one session `after` adds, if it adds one.
  */
 export function keyedItemWrites(
   table: string,
@@ -50,16 +50,19 @@ export function keyedItemWrites(
     }
   }
 
+  // What each session item repeats of its user, so that one read of it says who the caller is.
+  const identityChanged =
+    after.email !== before.email || after.email_verified !== before.email_verified;
   for (const [handle, { digest }] of Object.entries(before.sessions)) {
     const kept = after.sessions[handle]?.digest === digest;
     if (!kept) del(sessionItemId(digest));
-    else if (after.email !== before.email) {
+    else if (identityChanged) {
       items.push({
         Update: {
           TableName: table,
           Key: { id: sessionItemId(digest) },
-          UpdateExpression: `SET ${SESSION_EMAIL} = :email`,
-          ExpressionAttributeValues: { ':email': after.email },
+          UpdateExpression: `SET ${SESSION_EMAIL} = :email, email_verified = :verified`,
+          ExpressionAttributeValues: { ':email': after.email, ':verified': after.email_verified },
         },
       });
     }
@@ -69,8 +72,25 @@ export function keyedItemWrites(
     if (started?.handle !== handle || started.digest !== digest) {
       throw new ValueError('a session is added to a user only with its own item');
     }
-    put(sessionToItem({ ...started, user_id: after.id, email: after.email }));
+    put(
+      sessionToItem({
+        ...started,
+        user_id: after.id,
+        email: after.email,
+        email_verified: after.email_verified,
+      }),
+    );
   }
 
   return { items, guardAt };
+}
+
+/** The deletes of every item keyed by the user's values: what deleting the user also deletes. */
+export function keyedItemDeletes(table: string, user: User): TransactItem[] {
+  const ids = [
+    emailGuardId(user.email),
+    ...(user.reset_token === null ? [] : [resetItemId(user.reset_token)]),
+    ...Object.values(user.sessions).map(({ digest }) => sessionItemId(digest)),
+  ];
+  return ids.map((id) => ({ Delete: { TableName: table, Key: { id } } }));
 }

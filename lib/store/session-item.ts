@@ -46,6 +46,8 @@ export function sessionFromItem(item: Record<string, unknown> | undefined): Stor
     handle,
     user_id,
     email,
+    // Sessions stored before verification existed have none: verified, like their users.
+    email_verified: item.email_verified !== false,
     created_at,
     expires_at,
     last_used_at,

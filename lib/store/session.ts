@@ -12,6 +12,8 @@ export interface StoredSession {
   user_id: string;
   /** The user's email, kept current by every change of it: who the caller is, in one read. */
   email: string;
+  /** Whether the user's email is verified, kept current as the email is. */
+  email_verified: boolean;
   /** Epoch milliseconds, as are the two below. */
   created_at: number;
   expires_at: number;

@@ -10,6 +10,8 @@
  *     put also makes an email unique when two registrations race, which a GSI cannot.
  *   - Session items, `session#<digest of the session id>`: lib/store/session.ts.
  *   - Reset items, `reset#<digest of the reset token>`, with `user_id`.
+ *   Verification and email-change tokens need no item: they come with their email, or with the
+ *   session of the user they were issued to.
  *   Session and reset items carry `ttl` (epoch seconds), so DynamoDB deletes them some time after
  *   they expire; reads refuse them from the moment they expire.
  * - GSIs on `email` (user items), `session_id` (session items) and `reset_token` (user items),

@@ -16,12 +16,30 @@ export interface User {
   failed_logins: number;
   /** Epoch milliseconds until which logins are refused (AccountLocked). */
   locked_until: number | null;
+  /**
+   * Whether a mail to `email` came back through a link (verification, email change, or a reset
+   * token sent by mail). False for new users until then; users stored before verification
+   * existed have no flag and count as verified (their accounts predate the requirement).
+   */
+  email_verified: boolean;
+  /** The digest of the pending email-verification token (lookups go by email, so no item). */
+  verify_token: string | null;
+  /** Epoch milliseconds after which the verification token is refused. */
+  verify_expires_at: number | null;
+  /** Epoch milliseconds of the last verification mail: at most one a minute per address. */
+  verify_sent_at: number | null;
+  /** The address the user asked to change to; theirs only once a mail to it confirms. */
+  pending_email: string | null;
+  /** The digest of the email-change token; it is confirmed with the session of its user. */
+  email_change_token: string | null;
+  /** Epoch milliseconds after which the email-change token is refused. */
+  email_change_expires_at: number | null;
   /** The user's sessions by public handle: which exist, and what eviction and pruning need. */
   sessions: Readonly<Record<string, SessionRef>>;
   /**
-   * Bumped by every write that changes `email`, `reset_token` or `sessions`, each of which has
-   * items of its own keyed by value (lib/store/table.ts): such a write is conditional on the
-   * revision it read, so two of them never interleave (the store's optimistic lock).
+   * Bumped by every write that changes `email`, `email_verified`, `reset_token` or `sessions`,
+   * which other items mirror (lib/store/table.ts): such a write is conditional on the revision
+   * it read, so two of them never interleave (the store's optimistic lock).
    */
   revision: number;
 }
@@ -46,6 +64,13 @@ export const USER_ATTRIBUTES: readonly UserAttribute[] = [
   'reset_expires_at',
   'failed_logins',
   'locked_until',
+  'email_verified',
+  'verify_token',
+  'verify_expires_at',
+  'verify_sent_at',
+  'pending_email',
+  'email_change_token',
+  'email_change_expires_at',
   'sessions',
   'revision',
 ];

@@ -86,7 +86,8 @@ describe('GET /whoami behind the session authorizer, through `npm start`', () =>
       expect(bearer).toMatchObject({ status: 200, body: cookie.body });
       const userId = String(cookie.body.userId);
       const sessionExpiresAt = String(cookie.body.sessionExpiresAt);
-      expect(cookie.body).toEqual({ userId, email, sessionExpiresAt });
+      // The local stage verifies optionally: a new account's address is not verified yet.
+      expect(cookie.body).toEqual({ userId, email, sessionExpiresAt, emailVerified: false });
       const key = { id: { S: sessionItemId(digestToken(sessionId)) } };
       const { Item } = await dynamodb.send(
         new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }),

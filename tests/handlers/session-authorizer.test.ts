@@ -75,6 +75,7 @@ describe('the session authorizer', () => {
         userId: user.id,
         email,
         sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
+        emailVerified: 'false',
       };
       for (const options of presented(sessionId)) {
         // act + assess: each gets their own identity, whichever way it is presented
@@ -182,6 +183,8 @@ describe('GET /whoami', () => {
           userId: user.id,
           email,
           sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
+          // Carried as "false" in the authorizer's context, read back as a boolean.
+          emailVerified: false,
         },
       ]);
     }

@@ -53,6 +53,13 @@ describe('DB.addUser', () => {
       reset_expires_at: null,
       failed_logins: 0,
       locked_until: null,
+      email_verified: false,
+      verify_token: null,
+      verify_expires_at: null,
+      verify_sent_at: null,
+      pending_email: null,
+      email_change_token: null,
+      email_change_expires_at: null,
       sessions: {},
       revision: 0,
     });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, freePorts } from '../../local/dynamodb-local';
 import { javaMajor, javaProblem } from '../../local/java';
+import { preflight, type LocalPorts } from '../../local/preflight';
 
 /*
  * `npm start` checks its configuration, ports and Java before it starts anything: on a problem it
@@ -20,19 +21,21 @@ interface Start {
   stderr: string;
 }
 
+/** A free port for each service npm start runs, by its variable. */
+async function freeServicePorts(): Promise<Record<keyof LocalPorts, string>> {
+  const ports = await freePorts('HTTP_PORT', 'LAMBDA_PORT', 'DYNAMODB_PORT', 'MAIL_PORT');
+  return {
+    HTTP_PORT: String(ports.HTTP_PORT),
+    LAMBDA_PORT: String(ports.LAMBDA_PORT),
+    DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
+    MAIL_PORT: String(ports.MAIL_PORT),
+  };
+}
+
 /** Runs `npm start`'s command with free ports and `env` added, until it exits (20 s at most). */
 async function start(env: Record<string, string> = {}): Promise<Start> {
   // prepare
-  const { httpPort, lambdaPort, dynamodbPort } = await freePorts(
-    'httpPort',
-    'lambdaPort',
-    'dynamodbPort',
-  );
-  const ports = {
-    HTTP_PORT: String(httpPort),
-    LAMBDA_PORT: String(lambdaPort),
-    DYNAMODB_PORT: String(dynamodbPort),
-  };
+  const ports = await freeServicePorts();
   const started = Date.now();
   // act
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start-local.ts'], {
@@ -65,7 +68,12 @@ describe('npm start with a bad setting', () => {
   it.each([
     ['BCRYPT_COST', 'abc', 'BCRYPT_COST must be an integer from 4 to 15, got "abc"'],
     ['LOG_LEVEL', 'LOUD', 'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT, got "LOUD"'],
-    ['RESET_DELIVERY', 'email', 'MAIL_FROM is required when RESET_DELIVERY is "email"'],
+    ['RESET_DELIVERY', 'sms', 'RESET_DELIVERY must be one of response, email, got "sms"'],
+    [
+      'PRODUCT_NAME',
+      'Acme\tCloud',
+      'PRODUCT_NAME must be at most 100 characters, without line breaks or other control characters',
+    ],
   ])('%s=%s: exits 1 with one line', async (name, value, line) => {
     expectRefused(await start({ [name]: value }), line);
   });
@@ -85,7 +93,7 @@ describe('npm start with a port it cannot use', () => {
     busy.close();
   });
 
-  it.each(['HTTP_PORT', 'LAMBDA_PORT', 'DYNAMODB_PORT'])(
+  it.each(['HTTP_PORT', 'LAMBDA_PORT', 'DYNAMODB_PORT', 'MAIL_PORT'])(
     'a busy %s: exits 1, naming it',
     async (name) => {
       expectRefused(
@@ -100,6 +108,15 @@ describe('npm start with a port it cannot use', () => {
       await start({ DYNAMODB_PORT: 'abc' }),
       'DYNAMODB_PORT must be a port number from 1 to 65535, got "abc"',
     );
+  });
+
+  it('SES_ENDPOINT given: MAIL_PORT is not listened on, so neither checked', async () => {
+    const env = { ...(await freeServicePorts()), SES_ENDPOINT: 'http://127.0.0.1:8025' };
+    expect(await preflight({ ...env, MAIL_PORT: String(busyPort) })).toEqual([]);
+    expect(await preflight({ ...env, MAIL_PORT: env.HTTP_PORT })).toEqual([]);
+    expect(await preflight({ ...env, SES_ENDPOINT: '', MAIL_PORT: String(busyPort) })).toEqual([
+      `MAIL_PORT ${busyPort} is in use by another program: stop it or choose another port, e.g. MAIL_PORT=${busyPort + 1} npm start`,
+    ]);
   });
 
   it('one port for two services: exits 1, naming both', async () => {

@@ -58,10 +58,13 @@ function metricTotals(lines: MetricLine[]): Record<string, number> {
   return totals;
 }
 
-/** The answers of tests/e2e/client.ts's flow, in order, with the auth events each should log. */
+/**
+ * The answers of tests/e2e/client.ts's flow, in order, with the auth events each should log. The
+ * local stage verifies emails (optionally), so each registration mails a verification.
+ */
 const E2E_FLOW: [string, number, string[]?][] = [
   ['GET /', 200],
-  ['POST /users', 200, ['user_registered']],
+  ['POST /users', 200, ['user_registered', 'verification_sent']],
   ['POST /users', 400],
   ['POST /sessions', 401, ['login_failed']],
   ['GET /profile', 403],
@@ -79,7 +82,7 @@ const E2E_FLOW: [string, number, string[]?][] = [
 // four failures, the fifth locks, then a refusal.
 const MAX_FAILURES = 5;
 const LOCKOUT_FLOW: [string, number, string[]?][] = [
-  ['POST /users', 200, ['user_registered']],
+  ['POST /users', 200, ['user_registered', 'verification_sent']],
   ...Array.from({ length: MAX_FAILURES - 1 }, (): [string, number, string[]] => [
     'POST /sessions',
     401,
@@ -171,6 +174,7 @@ describe('logs and metrics of the local service during an end-to-end run', () =>
     const clientErrors = answers.filter(([, status]) => status >= 400 && status < 500).length;
     expect(metricTotals(metrics)).toEqual({
       user_registered: 2,
+      verification_sent: 2,
       login_succeeded: 2,
       login_failed: 1 + MAX_FAILURES,
       account_locked: 1,

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -90,10 +90,27 @@ function completeBody(): EventOptions {
       password: `Pw-${randomUUID()}`,
       reset_token: randomUUID(),
       new_password: `Pw-${randomUUID()}`,
+      verification_token: randomUUID(),
+      new_email: 'y@example.com',
+      token: randomUUID(),
     },
     cookies: [`session_id=${randomUUID()}`],
   };
 }
+
+// The account's own routes, on a stage that requires verified emails (and so mails): the
+// verification routes do nothing without a mode, and only `required` refuses a login.
+const MAILING = { EMAIL_VERIFICATION: 'required', MAIL_FROM: 'no-reply@example.com' };
+const mailing = apiRoutes(MAILING);
+const ACCOUNT_ROUTE_KEYS = [
+  'PUT /password',
+  'PUT /verify_email',
+  'POST /verify_email',
+  'POST /email_change',
+  'PUT /email_change',
+  'DELETE /users/me',
+];
+const account = (route: string, options: EventOptions = {}) => call(route, options, mailing[route]);
 
 describe('each route answers only what docs/openapi.yaml describes', () => {
   it('GET / says hello', async () => {
@@ -266,20 +283,20 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       },
     );
 
-    it.each(['GET /sessions', 'DELETE /sessions/{id}', 'DELETE /sessions/others'])(
-      '%s answers 503 when throttled and 500 when refused',
-      async (route) => {
-        const reject = (name: string) =>
-          dynamodb
-            .onAnyCommand()
-            .rejects(Object.assign(new Error(name), { name, $fault: 'client' }));
-        reject('ProvisionedThroughputExceededException');
-        expect((await call(route, completeBody())).statusCode).toBe(503);
-        dynamodb.reset();
-        reject('ResourceNotFoundException');
-        expect((await call(route, completeBody())).statusCode).toBe(500);
-      },
-    );
+    it.each([
+      'GET /sessions',
+      'DELETE /sessions/{id}',
+      'DELETE /sessions/others',
+      ...ACCOUNT_ROUTE_KEYS,
+    ])('%s answers 503 when throttled and 500 when refused', async (route) => {
+      const reject = (name: string) =>
+        dynamodb.onAnyCommand().rejects(Object.assign(new Error(name), { name, $fault: 'client' }));
+      reject('ProvisionedThroughputExceededException');
+      expect((await call(route, completeBody(), mailing[route])).statusCode).toBe(503);
+      dynamodb.reset();
+      reject('ResourceNotFoundException');
+      expect((await call(route, completeBody(), mailing[route])).statusCode).toBe(500);
+    });
 
     it("GET /whoami gets API Gateway's 500: the authorizer fails rather than deny", async () => {
       dynamodb.onAnyCommand().rejects(
@@ -313,6 +330,165 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       expect([known.statusCode, unknown.statusCode]).toEqual([200, 200]);
       expect(ses.calls()).toHaveLength(1);
     });
+  });
+
+  describe("the account's own routes, verification required", () => {
+    let ses: ReturnType<typeof mockClient>;
+    beforeAll(() => {
+      ses = mockClient(SESv2Client);
+      ses.onAnyCommand().resolves({});
+    });
+    afterAll(() => {
+      ses.restore();
+    });
+
+    /** The token the last mail to `to` carries in its link as the query parameter `name`. */
+    function tokenMailed(to: string, name: string): string {
+      const mails = ses
+        .commandCalls(SendEmailCommand)
+        .filter((mail) => mail.args[0].input.Destination?.ToAddresses?.includes(to));
+      const text = JSON.stringify(mails.at(-1)?.args[0].input ?? {});
+      const token = new RegExp(`[?&]${name}=([0-9a-f-]{36})`, 'u').exec(text)?.[1];
+      if (token === undefined) throw new Error(`no ${name} in the last mail to ${to}`);
+      return token;
+    }
+
+    /** A user registered, verified and logged in on the mailing stage. */
+    async function verifiedSession() {
+      const user = freshUser();
+      expect((await account('POST /users', { form: user })).statusCode).toBe(200);
+      const verification_token = tokenMailed(user.email, 'verification_token');
+      const verified = { email: user.email, verification_token };
+      expect((await account('PUT /verify_email', { form: verified })).statusCode).toBe(200);
+      const login = await account('POST /sessions', { form: user });
+      const sessionId = sessionCookieOf(login) ?? '';
+      return { ...user, sessionId, cookies: [`session_id=${sessionId}`] };
+    }
+
+    it('POST /sessions refuses an unverified email (403); PUT /verify_email verifies it once', async () => {
+      const user = freshUser();
+      expect((await account('POST /users', { json: user })).statusCode).toBe(200);
+      const refused = await account('POST /sessions', { form: user });
+      expect([refused.statusCode, refused.headers?.['X-Error-Code']]).toEqual([
+        403,
+        'email_not_verified',
+      ]);
+      const verified = {
+        email: user.email,
+        verification_token: tokenMailed(user.email, 'verification_token'),
+      };
+      const answer = await account('PUT /verify_email', { multipart: verified });
+      expect(JSON.parse(answer.body ?? '')).toEqual({
+        email: user.email,
+        message: 'email verified',
+      });
+      expect((await account('PUT /verify_email', { json: verified })).statusCode).toBe(403);
+      expect((await account('PUT /verify_email', { form: { email: user.email } })).statusCode).toBe(
+        400,
+      );
+      expect((await account('POST /sessions', { form: user })).statusCode).toBe(200);
+    });
+
+    it('POST /verify_email answers every address alike, and refuses a non-address', async () => {
+      const { email } = await registered();
+      for (const options of [{ form: { email } }, { json: { email: freshUser().email } }]) {
+        expect((await account('POST /verify_email', options)).statusCode).toBe(200);
+      }
+      expect((await account('POST /verify_email', { form: { email: 'nope' } })).statusCode).toBe(
+        400,
+      );
+    });
+
+    it('PUT /password changes the password with the current one, from a cookie or Bearer', async () => {
+      const user = await verifiedSession();
+      const change = { password: user.password, new_password: `New-${randomUUID()}` };
+      const bearer = { authorization: `Bearer ${user.sessionId}` };
+      const changed = await account('PUT /password', { json: change, headers: bearer });
+      expect(JSON.parse(changed.body ?? '')).toEqual({
+        email: user.email,
+        message: 'Password updated',
+      });
+      const wrong = { password: 'not-the-password', new_password: `New-${randomUUID()}` };
+      expect(
+        (await account('PUT /password', { form: wrong, cookies: user.cookies })).statusCode,
+      ).toBe(401);
+      const incomplete = { form: { password: change.new_password }, cookies: user.cookies };
+      expect((await account('PUT /password', incomplete)).statusCode).toBe(400);
+      expect((await account('PUT /password', { form: change })).statusCode).toBe(403);
+    });
+
+    it('POST and PUT /email_change move the account once the new address confirms', async () => {
+      const user = await verifiedSession();
+      const other = await registered();
+      const newEmail = freshUser().email;
+      const asked = { password: user.password, new_email: newEmail };
+      const { cookies } = user;
+      expect((await account('POST /email_change', { form: asked, cookies })).statusCode).toBe(200);
+      const taken = { password: user.password, new_email: other.email };
+      expect((await account('POST /email_change', { form: taken, cookies })).statusCode).toBe(400);
+      const wrong = { password: 'not-the-password', new_email: newEmail };
+      expect((await account('POST /email_change', { form: wrong, cookies })).statusCode).toBe(401);
+      expect((await account('POST /email_change', { form: asked })).statusCode).toBe(403);
+      const token = tokenMailed(newEmail, 'token');
+      const confirmed = await account('PUT /email_change', { json: { token }, cookies });
+      expect(JSON.parse(confirmed.body ?? '')).toEqual({
+        email: newEmail,
+        message: 'email changed',
+      });
+      expect((await account('PUT /email_change', { form: { token }, cookies })).statusCode).toBe(
+        403,
+      );
+      expect((await account('PUT /email_change', { form: {}, cookies })).statusCode).toBe(400);
+    });
+
+    it('DELETE /users/me deletes the account with its password, and clears the cookie', async () => {
+      const user = await verifiedSession();
+      const { cookies } = user;
+      const wrong = { form: { password: 'not-the-password' }, cookies };
+      expect((await account('DELETE /users/me', wrong)).statusCode).toBe(401);
+      expect((await account('DELETE /users/me', { form: {}, cookies })).statusCode).toBe(400);
+      const deleted = await account('DELETE /users/me', {
+        form: { password: user.password },
+        cookies,
+      });
+      expect(deleted.cookies?.[0]).toMatch(/Max-Age=0/u);
+      expect(
+        (await account('DELETE /users/me', { form: { password: user.password }, cookies }))
+          .statusCode,
+      ).toBe(403);
+    });
+
+    it('the routes that ask for the password answer 429 once wrong ones lock the account', async () => {
+      const user = await verifiedSession();
+      const { cookies } = user;
+      const wrong = { password: 'not-the-password', new_password: `New-${randomUUID()}` };
+      for (let attempt = 1; attempt <= config.loginMaxFailures; attempt++) {
+        expect((await account('PUT /password', { form: wrong, cookies })).statusCode).toBe(401);
+      }
+      const right = { password: user.password, new_password: `New-${randomUUID()}` };
+      const asked = { password: user.password, new_email: freshUser().email };
+      for (const [route, form] of [
+        ['PUT /password', right],
+        ['POST /email_change', asked],
+        ['DELETE /users/me', { password: user.password }],
+      ] as const) {
+        const locked = await account(route, { form, cookies });
+        expect([locked.statusCode, locked.headers?.['X-Error-Code']]).toEqual([
+          429,
+          'account_locked',
+        ]);
+      }
+    });
+
+    it.each(ACCOUNT_ROUTE_KEYS)(
+      '%s refuses a body over MAX_BODY_BYTES (413) and other types (415)',
+      async (route) => {
+        const huge = { email: 'x'.repeat(config.maxBodyBytes) };
+        expect((await account(route, { form: huge })).statusCode).toBe(413);
+        const text = { body: 'email=x', contentType: 'text/plain' };
+        expect((await account(route, text)).statusCode).toBe(415);
+      },
+    );
   });
 
   describe('with allowedOrigins, for a listed origin', () => {

@@ -21,7 +21,12 @@ import {
 const MAIL_FROM = 'no-reply@example.com';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:on-call';
 const RESET_URL = 'https://app.example.com/reset';
+const PAGES_URL = 'https://auth.example.com/account';
 const ORIGINS = 'https://app.example.com,https://admin.example.com';
+const CERTIFICATE_ARN =
+  'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b';
+const DOMAIN = { domainName: 'auth.example.com', certificateArn: CERTIFICATE_ARN };
+const ZONE_ID = 'Z0123456789ABCDEFGHIJ';
 
 /**
  * What each function may do besides writing its own logs, action → resources, as its route table
@@ -40,6 +45,8 @@ const ALLOWED: Record<string, Record<string, string[]>> = Object.fromEntries(
     return [fn, actions];
   }),
 );
+/** The functions whose route table entry says they mail. */
+const MAILING = FUNCTIONS.filter(({ access }) => access.mail).map(({ fn }) => fn);
 const LOG_ACTIONS = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
 
 interface Statement {
@@ -127,9 +134,13 @@ describe('the CloudFormation template of `serverless package`', () => {
   let withEmail: Template;
   let withTopic: Template;
   let local: Template;
+  /** A custom domain under a base path, its cookie sent to example.com's subdomains. */
+  let withDomain: Template;
+  /** A custom domain at the root of its host, with its Route 53 record. */
+  let withZone: Template;
 
   beforeAll(async () => {
-    [prod, withEmail, withTopic, local] = await Promise.all([
+    [prod, withEmail, withTopic, local, withDomain, withZone] = await Promise.all([
       packageTemplate('prod', { mailFrom: MAIL_FROM }),
       packageTemplate('prod', {
         mailFrom: MAIL_FROM,
@@ -139,6 +150,7 @@ describe('the CloudFormation template of `serverless package`', () => {
         failedLoginsAlarmPeriodSeconds: '60',
         authorizerTtlSeconds: '300',
         authorizerIdentitySource: '$request.header.Cookie',
+        pagesUrl: PAGES_URL,
       }),
       packageTemplate('prod', {
         mailFrom: MAIL_FROM,
@@ -147,8 +159,15 @@ describe('the CloudFormation template of `serverless package`', () => {
         allowedOrigins: ORIGINS,
       }),
       packageTemplate('local'),
+      packageTemplate('prod', {
+        mailFrom: MAIL_FROM,
+        ...DOMAIN,
+        basePath: 'auth',
+        cookieDomain: 'example.com',
+      }),
+      packageTemplate('prod', { mailFrom: MAIL_FROM, ...DOMAIN, hostedZoneId: ZONE_ID }),
     ]);
-  }, 180_000);
+  }, 240_000);
 
   describe('UsersTable', () => {
     it('has point-in-time recovery and server-side encryption on every stage', () => {
@@ -207,35 +226,56 @@ describe('the CloudFormation template of `serverless package`', () => {
       console.log(`allowed actions per function: ${JSON.stringify(allowed)}`);
     });
 
-    it.each(['resetToken', 'pageForms'])(
-      'lets %s send mail only from the configured sender',
-      (name) => {
-        const [, fn] = functionsOf(prod, 'prod').get(name) ?? [];
-        if (fn === undefined) throw new Error(`no ${name} function`);
-        const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
-          s.Action.includes('ses:SendEmail'),
-        );
-        expect(ses).toHaveLength(1);
-        expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
-      },
-    );
+    it.each(MAILING)('lets %s send mail only from the configured sender', (name) => {
+      const [, fn] = functionsOf(prod, 'prod').get(name) ?? [];
+      if (fn === undefined) throw new Error(`no ${name} function`);
+      const ses = statementsOf(roleOf(prod, fn)[1]).filter((s) =>
+        s.Action.includes('ses:SendEmail'),
+      );
+      expect(ses).toHaveLength(1);
+      expect(ses[0]?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': MAIL_FROM } });
+    });
   });
 
-  describe('reset mails', () => {
-    const resetUrls = (template: Template) =>
-      ['resetToken', 'pageForms'].map((name) => {
-        const [, fn] = functionsOf(template, 'prod').get(name) ?? [];
+  describe('mail links', () => {
+    const OWN_PAGES = {
+      'Fn::Sub': 'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/account',
+    };
+    /** PAGES_URL and RESET_URL of each function that mails. */
+    const linkVariables = (template: Template, stage = 'prod') =>
+      MAILING.map((name) => {
+        const [, fn] = functionsOf(template, stage).get(name) ?? [];
         const variables = fn?.Properties.Environment as { Variables: Record<string, unknown> };
-        return variables.Variables.RESET_URL;
+        return [variables.Variables.PAGES_URL, variables.Variables.RESET_URL];
       });
 
-    it("link to the stack's own reset page, or to the page resetUrl names", () => {
-      const ownPage = {
-        'Fn::Sub':
-          'https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/account/reset-password',
-      };
-      expect(resetUrls(prod)).toEqual([ownPage, ownPage]);
-      expect(resetUrls(withTopic)).toEqual([RESET_URL, RESET_URL]);
+    it("go to the stack's own pages, or to those pagesUrl names", () => {
+      expect(linkVariables(prod)).toEqual(MAILING.map(() => [OWN_PAGES, '']));
+      expect(linkVariables(withEmail)).toEqual(MAILING.map(() => [PAGES_URL, '']));
+    });
+
+    it('of reset mails go to the page resetUrl names, when given (else to pagesUrl/reset-password)', () => {
+      expect(linkVariables(withTopic)).toEqual(MAILING.map(() => [OWN_PAGES, RESET_URL]));
+    });
+
+    it('go to the local pages on the local stage', () => {
+      expect(linkVariables(local, 'local')).toEqual(
+        MAILING.map(() => ['http://localhost:3000/account', '']),
+      );
+    });
+
+    it('are given to the functions that mail, and to no other', () => {
+      for (const [name, [, fn]] of functionsOf(prod, 'prod')) {
+        const variables = fn.Properties.Environment as { Variables: Record<string, unknown> };
+        expect([name, 'PAGES_URL' in variables.Variables]).toEqual([name, MAILING.includes(name)]);
+      }
+    });
+
+    it('go to the pages on the custom domain, under its base path', () => {
+      const under = { 'Fn::Sub': 'https://auth.example.com/auth/account' };
+      expect(linkVariables(withDomain)).toEqual(MAILING.map(() => [under, '']));
+      const root = { 'Fn::Sub': 'https://auth.example.com/account' };
+      expect(linkVariables(withZone)).toEqual(MAILING.map(() => [root, '']));
     });
   });
 
@@ -372,6 +412,91 @@ describe('the CloudFormation template of `serverless package`', () => {
     });
   });
 
+  describe('the custom domain', () => {
+    const DOMAIN_TYPES = [
+      'AWS::ApiGatewayV2::DomainName',
+      'AWS::ApiGatewayV2::ApiMapping',
+      'AWS::Route53::RecordSet',
+    ];
+    const domainParts = (template: Template) => ({
+      resources: Object.fromEntries(
+        DOMAIN_TYPES.flatMap((type) => resourcesOf(template, type)).map(([id, resource]) => [
+          id,
+          resource.Type,
+        ]),
+      ),
+      outputs: Object.keys(template.Outputs ?? {}).filter((name) =>
+        name.startsWith('CustomDomain'),
+      ),
+    });
+    const target = { 'Fn::GetAtt': ['CustomDomainName', 'RegionalDomainName'] };
+    const zone = { 'Fn::GetAtt': ['CustomDomainName', 'RegionalHostedZoneId'] };
+
+    it('is absent without domainName: no domain, mapping, record or output', () => {
+      for (const template of [prod, withEmail, withTopic, local]) {
+        expect(domainParts(template)).toEqual({ resources: {}, outputs: [] });
+      }
+    });
+
+    it('is a regional domain name with the certificate, mapped to the HTTP API under basePath', () => {
+      expect(domainParts(withDomain)).toEqual({
+        resources: {
+          CustomDomainName: 'AWS::ApiGatewayV2::DomainName',
+          CustomDomainApiMapping: 'AWS::ApiGatewayV2::ApiMapping',
+        },
+        outputs: ['CustomDomainTarget', 'CustomDomainHostedZoneId'],
+      });
+      expect(withDomain.Resources.CustomDomainName?.Properties).toEqual({
+        DomainName: 'auth.example.com',
+        DomainNameConfigurations: [
+          { CertificateArn: CERTIFICATE_ARN, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' },
+        ],
+      });
+      expect(withDomain.Resources.CustomDomainApiMapping?.Properties).toEqual({
+        DomainName: { Ref: 'CustomDomainName' },
+        ApiId: { Ref: 'HttpApi' },
+        Stage: { Ref: 'HttpApiStage' },
+        ApiMappingKey: 'auth',
+      });
+      // The stage the mapping names is the HTTP API's, the one the routes are deployed to.
+      expect(withDomain.Resources.HttpApiStage?.Properties).toMatchObject({
+        ApiId: { Ref: 'HttpApi' },
+        StageName: '$default',
+      });
+    });
+
+    it('outputs the name to point DNS at, and the zone for an alias record', () => {
+      expect(withDomain.Outputs?.CustomDomainTarget).toMatchObject({ Value: target });
+      expect(withDomain.Outputs?.CustomDomainHostedZoneId).toMatchObject({ Value: zone });
+    });
+
+    it('with hostedZoneId, adds the Route 53 alias record; without basePath, maps the root', () => {
+      expect(domainParts(withZone).resources).toEqual({
+        CustomDomainName: 'AWS::ApiGatewayV2::DomainName',
+        CustomDomainApiMapping: 'AWS::ApiGatewayV2::ApiMapping',
+        CustomDomainRecord: 'AWS::Route53::RecordSet',
+      });
+      expect(withZone.Resources.CustomDomainRecord?.Properties).toEqual({
+        HostedZoneId: ZONE_ID,
+        Name: 'auth.example.com',
+        Type: 'A',
+        AliasTarget: { DNSName: target, HostedZoneId: zone, EvaluateTargetHealth: false },
+      });
+      expect(withZone.Resources.CustomDomainApiMapping?.Properties).not.toHaveProperty(
+        'ApiMappingKey',
+      );
+    });
+
+    it('leaves the session cookie host-only unless cookieDomain is given', () => {
+      for (const template of [prod, withZone]) {
+        expect(environmentValues(template, 'prod', 'COOKIE_DOMAIN')).toEqual(new Set(['']));
+      }
+      expect(environmentValues(withDomain, 'prod', 'COOKIE_DOMAIN')).toEqual(
+        new Set(['example.com']),
+      );
+    });
+  });
+
   describe('password policy', () => {
     it('refuses common passwords on every deployed stage, and not on the local one', () => {
       // As each function's configuration reads its environment: unset, the strict default.
@@ -503,6 +628,36 @@ describe('`serverless package` of a stage whose functions could not start', () =
       expect.stringContaining(
         '\nStage prod cannot work: BCRYPT_COST must be an integer from 4 to 15, got "abc"; set parameter bcryptCost (--param="bcryptCost=...")\n',
       ),
+    ]);
+  }, 180_000);
+
+  it('fails on half a custom domain, with one line naming the parameter to set', async () => {
+    // act: a domain without its certificate, a certificate without its domain, a malformed
+    // certificate ARN, a base path with a slash in front, a cookie domain the host is not under
+    const stages: Record<string, string>[] = [
+      { domainName: 'auth.example.com' },
+      { certificateArn: CERTIFICATE_ARN },
+      { ...DOMAIN, certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' },
+      { ...DOMAIN, basePath: '/auth' },
+      { ...DOMAIN, cookieDomain: 'example.org' },
+    ];
+    const failures = await Promise.all(
+      stages.map((params) =>
+        packageTemplate('prod', { mailFrom: MAIL_FROM, ...params }).then(
+          () => 'packaged',
+          (error: unknown) => String((error as { stdout?: string }).stdout ?? error),
+        ),
+      ),
+    );
+
+    // assess: the line, and nothing after it (no package)
+    const lines = failures.map((output) => /\nStage prod cannot work: .*\n/u.exec(output)?.[0]);
+    expect(lines).toEqual([
+      '\nStage prod cannot work: domainName auth.example.com needs certificateArn, the ARN of its ACM certificate in us-east-1; set parameter certificateArn (--param="certificateArn=...")\n',
+      '\nStage prod cannot work: certificateArn is set but domainName is not; set parameter domainName (--param="domainName=...")\n',
+      `\nStage prod cannot work: certificateArn must be an ACM certificate's ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>), got "arn:aws:acm:us-east-1:123456789012:certificate/x"; set parameter certificateArn (--param="certificateArn=...")\n`,
+      '\nStage prod cannot work: basePath must be a path such as auth or team/auth, without a leading or trailing slash, got "/auth"; set parameter basePath (--param="basePath=...")\n',
+      '\nStage prod cannot work: cookieDomain example.org is neither domainName auth.example.com nor a parent of it: browsers would drop the session cookie; set parameter cookieDomain (--param="cookieDomain=...")\n',
     ]);
   }, 180_000);
 });

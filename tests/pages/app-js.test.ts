@@ -24,6 +24,7 @@ function fakePage(answer: { status: number; body: object; headers?: Record<strin
   let submit: ((event: { preventDefault(): void }) => void) | undefined;
   const page = { assigned: undefined as string | undefined, slots, requests: [] as unknown[] };
   const form = {
+    action: 'https://pages.test/account/login',
     dataset: { api: 'POST /sessions', page: 'login' },
     addEventListener: (_type: string, listener: typeof submit) => (submit = listener),
     querySelector: (selector: string) => slots[selector] ?? null,
@@ -58,6 +59,7 @@ function fakePage(answer: { status: number; body: object; headers?: Record<strin
       });
     },
     FormData,
+    URL,
     URLSearchParams,
     // The fake form names no input, so app.js never finds one to mark.
     HTMLInputElement: Object,
@@ -131,6 +133,6 @@ describe('app.js as the deployed bundle serves it', () => {
     });
     runInNewContext(appJs, globals);
     await submitNow();
-    expect(page.assigned).toBe('/account/profile');
+    expect(page.assigned).toBe('profile');
   });
 });

@@ -8,11 +8,20 @@ import { freePort } from '../../local/dynamodb-local';
 import { chromiumInstalled, CHROMIUM_PATH, launchChromium, StepTimer } from '../support/browser';
 import { AWS_LIKE_LAG_MS } from '../support/lagging-dynamodb';
 import { startLocalService, type LocalService } from '../support/local-service';
+import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
+import {
+  accountJourney,
+  journeyWithoutJavaScript,
+  labelProblems,
+  watchProblems,
+  wholeJourney,
+} from './journey';
 
 /*
- * The hosted pages in headless Chromium against `npm start`: the whole journey, the login form
- * with the keyboard alone, a label on every input, JavaScript off, and a login CSRF attempt from
- * another origin. Screenshots go to $SCREENSHOT_DIR (the README's come from
+ * The hosted pages in headless Chromium against `npm start`: the whole journey, the account's
+ * controls (verify the address, change the password and the email, delete the account, with the
+ * mails read from an SES emulator), the login form with the keyboard alone, a label on every
+ * input, JavaScript off, and a login CSRF attempt from another origin. Screenshots go to $SCREENSHOT_DIR (the README's come from
  * `SCREENSHOT_DIR=docs/screenshots npx vitest run tests/pages/browser.test.ts`), else to a
  * temporary folder, so a test run changes no committed file.
  */
@@ -26,22 +35,40 @@ if (!chromiumInstalled) {
 const screenshots = resolve(
   process.env.SCREENSHOT_DIR ?? mkdtempSync(join(tmpdir(), 'user-auth-screenshots-')),
 );
-const PAGES = ['signup', 'login', 'forgot-password', 'reset-password'];
+const PAGES = [
+  'signup',
+  'login',
+  'forgot-password',
+  'reset-password',
+  'verify-email',
+  'resend-verification',
+];
 
 describe.skipIf(!chromiumInstalled)(
   'the hosted pages in a real browser (Chromium)',
   () => {
     let service: LocalService;
     let browser: Browser;
+    let mail: SesEmulator;
     const timer = new StepTimer();
     const problems: string[] = [];
 
     beforeAll(async () => {
       mkdirSync(screenshots, { recursive: true });
-      // The deployed password policy, whose common-password error the reset step shows.
+      mail = await startSesEmulator();
       [service, browser] = await Promise.all([
-        // Its indexes lag as AWS's can: every step reads right after the write before it.
-        startLocalService({ REFUSE_COMMON_PASSWORDS: 'true' }, { lagMs: AWS_LIKE_LAG_MS }),
+        startLocalService(
+          {
+            // The deployed password policy, whose common-password error the reset step shows.
+            REFUSE_COMMON_PASSWORDS: 'true',
+            // Addresses verified, and changed, through mails the test reads from the emulator.
+            EMAIL_VERIFICATION: 'optional',
+            MAIL_FROM: 'no-reply@example.com',
+            SES_ENDPOINT: mail.endpoint,
+          },
+          // Its indexes lag as AWS's can: every step reads right after the write before it.
+          { lagMs: AWS_LIKE_LAG_MS },
+        ),
         launchChromium(),
       ]);
     }, 120_000);
@@ -49,6 +76,7 @@ describe.skipIf(!chromiumInstalled)(
     afterAll(async () => {
       await browser.close();
       await service.stop();
+      await mail.stop();
       console.log(`browser steps (Chromium ${browser.version()}):\n${timer.table()}`);
       console.log(`screenshots in ${screenshots}`);
     });
@@ -63,103 +91,26 @@ describe.skipIf(!chromiumInstalled)(
         viewport: { width: 720, height: 640 },
         ...options,
       });
-      return context.newPage();
+      return watchProblems(await context.newPage(), problems);
     }
 
     const shoot = (page: Page, name: string) =>
       page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
-    /** The text of a page's error slot. */
-    const errorOf = (page: Page, field: string) => page.locator(`#${field}-error`).textContent();
-
     it('the whole journey: sign up, a wrong password, log in, profile, log out, reset, log in again', async () => {
       const page = await freshPage();
-      const email = 'ada@example.com';
-      const [password, newPassword] = ['first-Passw0rd', 'second-Passw0rd'];
-
-      await timer.step('sign up', async () => {
-        await page.goto('/account/signup');
-        await shoot(page, 'signup');
-        await page.getByLabel('Email').fill(email);
-        await page.getByLabel('Password').fill(password);
-        await page.getByRole('button', { name: 'Create account' }).click();
-        await page.waitForURL('**/account/login?notice=registered');
-        expect(await page.getByRole('status').textContent()).toContain('Your account is created');
-      });
-
-      await timer.step('a wrong password shows its error', async () => {
-        await page.getByLabel('Email').fill(email);
-        await page.getByLabel('Password').fill('not-my-password');
-        await page.getByRole('button', { name: 'Log in' }).click();
-        await expect
-          .poll(() => errorOf(page, 'password'), { timeout: 15_000 })
-          .toBe('The email or the password is wrong. Check both and try again.');
-        // Announced (role=alert), tied to its input, which is marked invalid and has the focus.
-        expect(await page.locator('#password-error').getAttribute('role')).toBe('alert');
-        const password = page.getByLabel('Password');
-        expect(await password.getAttribute('aria-invalid')).toBe('true');
-        expect(await password.getAttribute('aria-describedby')).toContain('password-error');
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
-        expect(page.url()).toBe(`${service.baseUrl}/account/login?notice=registered`);
-        await shoot(page, 'login');
-      });
-
-      await timer.step('log in', async () => {
-        await page.getByLabel('Password').fill(password);
-        await page.getByRole('button', { name: 'Log in' }).click();
-        await page.waitForURL('**/account/profile');
-      });
-
-      await timer.step('the profile shows the email and this session', async () => {
-        expect(await page.locator('#profile-email').textContent()).toBe(email);
-        expect(await page.locator('.sessions li').allTextContents()).toEqual([
-          expect.stringContaining('(this device)'),
-        ]);
-        const cookies = await page.context().cookies();
-        expect(cookies.find((c) => c.name === 'session_id')).toMatchObject({
-          httpOnly: true,
-          sameSite: 'Lax',
-        });
-        await shoot(page, 'profile');
-      });
-
-      await timer.step('log out', async () => {
-        await page.getByRole('button', { name: 'Log out' }).click();
-        await page.waitForURL('**/account/login?notice=logged-out');
-        await page.goto('/account/profile');
-        await page.waitForURL('**/account/login?notice=login-needed');
-      });
-
-      await timer.step('forgot password', async () => {
-        await page.goto('/account/forgot-password');
-        await shoot(page, 'forgot-password');
-        await page.getByLabel('Email').fill(email);
-        await page.getByRole('button', { name: 'Get a reset code' }).click();
-        await page.waitForURL('**/account/reset-password?**');
-        expect(await page.getByLabel('Email').inputValue()).toBe(email);
-        expect(await page.getByLabel('Reset code').inputValue()).toMatch(/^[0-9a-f-]{36}$/u);
-      });
-
-      await timer.step('set a new password', async () => {
-        await page.getByLabel('New password').fill('password');
-        await page.getByRole('button', { name: 'Set new password' }).click();
-        await expect
-          .poll(() => errorOf(page, 'new_password'), { timeout: 15_000 })
-          .toBe('This password is too common and easy to guess. Choose another one.');
-        await shoot(page, 'reset-password');
-        await page.getByLabel('New password').fill(newPassword);
-        await page.getByRole('button', { name: 'Set new password' }).click();
-        await page.waitForURL('**/account/login?notice=password-updated');
-      });
-
-      await timer.step('log in with the new password', async () => {
-        await page.getByLabel('Email').fill(email);
-        await page.getByLabel('Password').fill(newPassword);
-        await page.getByRole('button', { name: 'Log in' }).click();
-        await page.waitForURL('**/account/profile');
-        expect(await page.locator('#profile-email').textContent()).toBe(email);
-      });
+      await wholeJourney(page, `${service.baseUrl}/`, timer, shoot);
+      // No cookie domain on this stage: the cookie is the host's alone (no Domain attribute).
+      const cookies = await page.context().cookies();
+      expect(cookies.map(({ name, domain }) => [name, domain])).toEqual([
+        ['session_id', 'localhost'],
+      ]);
     }, 90_000);
+
+    it("the account's controls: verify the address, change the password, change the email, delete the account", async () => {
+      const [page, other] = await Promise.all([freshPage(), freshPage()]);
+      await accountJourney(page, other, `${service.baseUrl}/`, timer, mail, shoot);
+    }, 120_000);
 
     it('the login form with the keyboard alone, its focus always visible', async () => {
       const account = { email: 'grace@example.com', password: 'a-keyboard-Passw0rd' };
@@ -197,8 +148,21 @@ describe.skipIf(!chromiumInstalled)(
         await page.waitForURL('**/account/profile');
       });
 
-      await timer.step('keyboard: log out with Tab and Space', async () => {
-        await press('Tab', 'button');
+      await timer.step('keyboard: Tab through the profile to Log out, Space', async () => {
+        // Every control on the way shows its outline; Log out is the profile's last.
+        for (
+          let tabs = 0;
+          (await page.evaluate(() => document.activeElement?.textContent)) !== 'Log out';
+          tabs++
+        ) {
+          expect(tabs).toBeLessThan(30);
+          await page.keyboard.press('Tab');
+          const visible = await page.evaluate(() => {
+            const style = getComputedStyle(document.activeElement ?? document.body);
+            return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+          });
+          expect(visible).toBe(true);
+        }
         await page.keyboard.press('Space');
         await page.waitForURL('**/account/login?notice=logged-out');
       });
@@ -206,23 +170,10 @@ describe.skipIf(!chromiumInstalled)(
 
     it('every input of every page has a label, and every error slot is announced', async () => {
       const page = await freshPage();
-      await timer.step('labels on the five pages', async () => {
+      await timer.step('labels on the pages that need no session', async () => {
         for (const path of [...PAGES, 'profile']) {
           await page.goto(`/account/${path}`);
-          const problems = await page.evaluate(() =>
-            [...document.querySelectorAll('input, select, textarea')].flatMap((element) => {
-              const input = element as HTMLInputElement;
-              const label = [...(input.labels ?? [])].map((l) => l.textContent.trim()).join(' ');
-              const described = (input.getAttribute('aria-describedby') ?? '').split(' ');
-              return [
-                ...(label === '' ? [`${input.name}: no label`] : []),
-                ...described
-                  .filter((id) => document.getElementById(id) === null)
-                  .map((id) => `${input.name}: describedby ${id} missing`),
-              ];
-            }),
-          );
-          expect([path, problems]).toEqual([path, []]);
+          expect([path, await labelProblems(page)]).toEqual([path, []]);
           const slots = await page
             .locator('.field-error, .form-error')
             .evaluateAll((elements) => elements.map((e) => e.getAttribute('role')));
@@ -233,45 +184,11 @@ describe.skipIf(!chromiumInstalled)(
     }, 60_000);
 
     it('without JavaScript, the forms post to the pages, which answer with the same sentences', async () => {
-      const page = await freshPage({ javaScriptEnabled: false });
-      await timer.step('JavaScript off: sign up, wrong password, log in', async () => {
-        await page.goto('/account/signup');
-        await page.getByLabel('Email').fill('linus@example.com');
-        await page.getByLabel('Password').fill('no-js-Passw0rd');
-        await page.getByRole('button', { name: 'Create account' }).click();
-        await page.waitForURL('**/account/login?notice=registered');
-        await page.getByLabel('Email').fill('linus@example.com');
-        await page.getByLabel('Password').fill('wrong');
-        const answer = page.waitForResponse('**/account/login');
-        await page.getByRole('button', { name: 'Log in' }).click();
-        expect((await answer).status()).toBe(401);
-        expect(await errorOf(page, 'password')).toBe(
-          'The email or the password is wrong. Check both and try again.',
-        );
-        // The page came back with what was typed, the invalid field focused (autofocus).
-        expect(await page.getByLabel('Email').inputValue()).toBe('linus@example.com');
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
-        await page.getByLabel('Password').fill('no-js-Passw0rd');
-        await page.getByRole('button', { name: 'Log in' }).click();
-        await page.waitForURL('**/account/profile');
-        expect(await page.locator('#profile-email').textContent()).toBe('linus@example.com');
-      });
-      await timer.step('JavaScript off: end the session of another browser', async () => {
-        const other = await freshPage({ javaScriptEnabled: false });
-        await other.goto('/account/login');
-        await other.getByLabel('Email').fill('linus@example.com');
-        await other.getByLabel('Password').fill('no-js-Passw0rd');
-        await other.getByRole('button', { name: 'Log in' }).click();
-        await other.waitForURL('**/account/profile');
-        await page.reload();
-        expect(await page.locator('.sessions li').count()).toBe(2);
-        await page.getByRole('button', { name: 'End all other sessions' }).click();
-        await page.waitForURL('**/account/profile?notice=other-sessions-ended');
-        expect(await page.getByRole('status').textContent()).toContain('only this device');
-        expect(await page.locator('.sessions li').count()).toBe(1);
-        await other.goto('/account/profile');
-        await other.waitForURL('**/account/login?notice=login-needed');
-      });
+      const [page, other] = await Promise.all([
+        freshPage({ javaScriptEnabled: false }),
+        freshPage({ javaScriptEnabled: false }),
+      ]);
+      await journeyWithoutJavaScript(page, other, `${service.baseUrl}/`, timer);
     }, 60_000);
 
     describe("a page of another origin that posts the attacker's credentials (login CSRF)", () => {

@@ -8,6 +8,10 @@ import { httpEvent, sessionCookieOf } from '../support/events';
 import { handlerFor, testEnv } from '../support/app';
 import { lambdaHandler } from '../../lib/http/lambda';
 import { freshEmail, strongPassword } from '../support/auth';
+import { addressesOf, expectRelative, FormBrowser, headerOf, linkMailed } from '../support/pages';
+import { startSesEmulator } from '../support/ses-emulator';
+import { nextPage, type Outcome } from '../../lib/pages/next-page';
+import { FORM_PAGES } from '../../lib/pages/views';
 
 /*
  * The hosted pages in process, through API Gateway events: their headers, and each form posted
@@ -63,10 +67,8 @@ describe('the pages and their files', () => {
       expect(header(response, 'X-Content-Type-Options')).toBe('nosniff');
       expect(header(response, 'Referrer-Policy')).toBe('no-referrer');
       const body = response.body ?? '';
-      // Every address is a path of this origin; nothing inline to run or style.
-      for (const [, url] of body.matchAll(/(?:src|href|action)="([^"]*)"/gu)) {
-        expect(url).toMatch(/^\/account\//u);
-      }
+      // Every address is of this origin, relative to the page; nothing inline to run or style.
+      for (const address of addressesOf(response)) expectRelative(address);
       expect(body).not.toMatch(/<script>|<style|style="|\son\w+=/u);
     }
     expect((await get('nope')).statusCode).toBe(404);
@@ -107,7 +109,7 @@ describe('the forms, posted without JavaScript', () => {
     const signup = await post('signup', { email, password });
     expect([signup.statusCode, header(signup, 'Location')]).toEqual([
       303,
-      '/account/login?notice=registered',
+      'login?notice=registered',
     ]);
 
     const wrong = await post('login', { email, password: 'not-it' });
@@ -120,7 +122,7 @@ describe('the forms, posted without JavaScript', () => {
     expect(wrong.body).toMatch(/id="password"[^>]*aria-invalid="true" autofocus/u);
 
     const login = await post('login', { email, password });
-    expect([login.statusCode, header(login, 'Location')]).toEqual([303, '/account/profile']);
+    expect([login.statusCode, header(login, 'Location')]).toEqual([303, 'profile']);
     const cookies = [`session_id=${sessionCookieOf(login) ?? ''}`];
     const profile = await get('profile', { cookies });
     expect([profile.statusCode, textOf(profile, 'profile-email')]).toEqual([200, email]);
@@ -128,20 +130,23 @@ describe('the forms, posted without JavaScript', () => {
     const logout = await post('logout', {}, cookies);
     expect([logout.statusCode, header(logout, 'Location')]).toEqual([
       303,
-      '/account/login?notice=logged-out',
+      'login?notice=logged-out',
     ]);
     expect(logout.cookies?.[0]).toMatch(/^session_id=;.*Max-Age=0/u);
     const after = await get('profile', { cookies });
     expect([after.statusCode, header(after, 'Location')]).toEqual([
       303,
-      '/account/login?notice=login-needed',
+      'login?notice=login-needed',
     ]);
     const again = await post('logout', {}, cookies);
-    expect(header(again, 'Location')).toBe('/account/login?notice=session-ended');
+    expect(header(again, 'Location')).toBe('login?notice=session-ended');
 
     const forgot = await post('forgot-password', { email });
     expect(forgot.statusCode).toBe(303);
-    const next = new URL(header(forgot, 'Location'), 'https://test.example');
+    const next = new URL(
+      header(forgot, 'Location'),
+      'https://test.example/account/forgot-password',
+    );
     expect(next.pathname).toBe('/account/reset-password');
     expect(next.searchParams.get('email')).toBe(email);
     const token = next.searchParams.get('reset_token') ?? '';
@@ -156,7 +161,7 @@ describe('the forms, posted without JavaScript', () => {
       reset_token: token,
       new_password: newPassword,
     });
-    expect(header(reset, 'Location')).toBe('/account/login?notice=password-updated');
+    expect(header(reset, 'Location')).toBe('login?notice=password-updated');
     const used = await post('reset-password', {
       email,
       reset_token: token,
@@ -166,7 +171,7 @@ describe('the forms, posted without JavaScript', () => {
       'This reset code is wrong or has expired. Ask for a new one.',
     );
     expect(header(await post('login', { email, password: newPassword }), 'Location')).toBe(
-      '/account/profile',
+      'profile',
     );
   });
 
@@ -187,7 +192,7 @@ describe('the forms, posted without JavaScript', () => {
     });
     expect((await forms(event)).statusCode).toBe(403);
     const signup = await post('signup', { email, password: strongPassword() });
-    expect(header(signup, 'Location')).toBe('/account/login?notice=registered');
+    expect(header(signup, 'Location')).toBe('login?notice=registered');
   });
 
   it('answer 404 for a form that is not one of theirs', async () => {
@@ -203,7 +208,7 @@ const IPHONE =
 /** Logs in with the login form from a browser with this User-Agent: its cookie. */
 async function logIn(email: string, password: string, userAgent: string): Promise<string[]> {
   const login = await post('login', { email, password }, undefined, { 'user-agent': userAgent });
-  expect(header(login, 'Location')).toBe('/account/profile');
+  expect(header(login, 'Location')).toBe('profile');
   return [`session_id=${sessionCookieOf(login) ?? ''}`];
 }
 
@@ -239,12 +244,12 @@ describe("the profile's sessions, ended without JavaScript", () => {
       { device: 'Firefox on Linux', current: true },
     ]);
     for (const { lastUsed } of listed) expect(lastUsed).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/u);
-    expect(page.body).toContain('action="/account/end-other-sessions"');
+    expect(page.body).toContain('action="end-other-sessions"');
 
     const ended = await post('end-session', { id: listed[0]?.handle ?? '' }, laptop);
     expect([ended.statusCode, header(ended, 'Location'), ended.cookies]).toEqual([
       303,
-      '/account/profile?notice=session-removed',
+      'profile?notice=session-removed',
       undefined,
     ]);
     expect([await apiStatus(phone), await apiStatus(laptop)]).toEqual([403, 200]);
@@ -261,7 +266,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
     const others = await post('end-other-sessions', {}, laptop);
     expect([others.statusCode, header(others, 'Location')]).toEqual([
       303,
-      '/account/profile?notice=other-sessions-ended',
+      'profile?notice=other-sessions-ended',
     ]);
     expect(await Promise.all([phone2, tablet, laptop].map(apiStatus))).toEqual([403, 403, 200]);
   });
@@ -296,10 +301,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
     expect(own?.current).toBe(true);
 
     const ended = await post('end-session', { id: own?.handle ?? '' }, laptop);
-    expect([ended.statusCode, header(ended, 'Location')]).toEqual([
-      303,
-      '/account/login?notice=logged-out',
-    ]);
+    expect([ended.statusCode, header(ended, 'Location')]).toEqual([303, 'login?notice=logged-out']);
     expect(ended.cookies?.[0]).toMatch(/^session_id=;.*Max-Age=0/u);
     expect(await apiStatus(laptop)).toBe(403);
     // Without a live session, either button leads to the login page.
@@ -307,9 +309,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
       ['end-session', { id: own?.handle ?? '' }],
       ['end-other-sessions', {}],
     ] as const) {
-      expect(header(await post(page, form, laptop), 'Location')).toBe(
-        '/account/login?notice=session-ended',
-      );
+      expect(header(await post(page, form, laptop), 'Location')).toBe('login?notice=session-ended');
     }
   });
 
@@ -329,7 +329,7 @@ describe("the profile's sessions, ended without JavaScript", () => {
 });
 
 describe('the forms function', () => {
-  it('creates one DynamoDB client at cold start, shared by the five services it runs', () => {
+  it('creates one DynamoDB client at cold start, shared by every service it runs', () => {
     const created = vi.spyOn(DynamoDBDocumentClient, 'from');
     try {
       lambdaHandler(testEnv(), formsRoute);
@@ -337,5 +337,168 @@ describe('the forms function', () => {
     } finally {
       created.mockRestore();
     }
+  });
+});
+
+describe('addresses, so that one build serves /account/... and /auth/account/...', () => {
+  it('no link, asset, form action, API path or redirect of any page starts with / or names a host', async () => {
+    const email = freshEmail();
+    const password = strongPassword();
+    // act: every page, with and without a session, and each form to its error and its next page
+    const answers = await Promise.all([...PAGES, 'profile', 'nope'].map((page) => get(page)));
+    answers.push(
+      await post('signup', { email, password }),
+      await post('signup', { email, password }),
+    );
+    answers.push(await post('login', { email, password: 'not-it' }));
+    const phone = await post('login', { email, password }, undefined, { 'user-agent': IPHONE });
+    const login = await post('login', { email, password });
+    const cookies = [`session_id=${sessionCookieOf(login) ?? ''}`];
+    const profile = await get('profile', { cookies });
+    answers.push(phone, login, profile, await post('end-session', { id: 'gone' }, cookies));
+    answers.push(
+      await post('end-other-sessions', {}, cookies),
+      await post('forgot-password', { email }),
+    );
+    answers.push(
+      await post('reset-password', { email, reset_token: 'wrong', new_password: password }),
+    );
+    answers.push(await post('logout', {}, cookies), await post('logout', {}, cookies));
+
+    // assess
+    expect(listedSessions(profile)).toHaveLength(2);
+    const addresses = answers.flatMap(addressesOf);
+    for (const kind of ['style.css', 'app.js', 'login', 'end-session', '../sessions', 'profile']) {
+      expect(addresses).toContain(kind);
+    }
+    for (const address of addresses) expectRelative(address);
+  });
+
+  it("nor do the account controls': their pages, each form to its error and its next page", async () => {
+    const mail = await startSesEmulator();
+    try {
+      // A stage that verifies addresses (the banner, the mails' links) and sets a cookie domain.
+      const env = {
+        EMAIL_VERIFICATION: 'optional',
+        MAIL_FROM: 'no-reply@example.com',
+        SES_ENDPOINT: mail.endpoint,
+        COOKIE_DOMAIN: 'example.com',
+      };
+      const at = new FormBrowser(handlerFor(pagesRoute, env), handlerFor(formsRoute, env));
+      const account = { email: freshEmail(), password: strongPassword() };
+      const newEmail = freshEmail();
+      const newPassword = strongPassword();
+      const answers: HttpResponse[] = [];
+      const seen = async (answer: Promise<HttpResponse>) => {
+        answers.push(await answer);
+        return answers.at(-1) ?? { statusCode: 0 };
+      };
+
+      // act: logged out, the pages that need a session lead to the login page, and back
+      for (const address of ['delete-account', 'confirm-email?token=x', 'verify-email']) {
+        await seen(at.get(address));
+      }
+      await seen(at.get('resend-verification'));
+      await seen(at.post('signup', account));
+      const back = `login?${new URLSearchParams({ next: 'confirm-email?token=x' }).toString()}`;
+      await seen(at.get(back));
+      await seen(at.post(back, { ...account, password: 'not-it' }));
+      await seen(at.post(back, account));
+      // the profile's banner and forms, each to its error and its next page
+      await seen(at.get('profile'));
+      await seen(at.post('resend-verification?next=profile', { email: account.email }));
+      await seen(at.post('resend-verification', { email: account.email }));
+      const verification = await linkMailed(mail, account.email, 'verify-email');
+      await seen(at.post('verify-email', { email: account.email, verification_token: 'wrong' }));
+      await seen(
+        at.post('verify-email', {
+          email: account.email,
+          verification_token: verification.get('verification_token') ?? '',
+        }),
+      );
+      await seen(at.get('verify-email?notice=email-verified'));
+      await seen(at.post('change-password', { password: 'not-it', new_password: newPassword }));
+      await seen(
+        at.post('change-password', { password: account.password, new_password: newPassword }),
+      );
+      await seen(at.post('change-email', { new_email: newEmail, password: 'not-it' }));
+      await seen(at.post('change-email', { new_email: newEmail, password: newPassword }));
+      const token = (await linkMailed(mail, newEmail, 'confirm-email')).get('token') ?? '';
+      await seen(at.get(`confirm-email?token=${token}`));
+      await seen(at.post('confirm-email', { token: 'wrong' }));
+      await seen(at.post('confirm-email', { token }));
+      await seen(at.get('delete-account'));
+      await seen(at.post('delete-account', { password: 'not-it' }));
+      const deleted = await seen(at.post('delete-account', { password: newPassword }));
+      await seen(at.post('change-password', { password: newPassword, new_password: newPassword }));
+
+      // assess: every form went where it should, and every address is relative
+      expect(answers.map((answer) => answer.statusCode)).toEqual([
+        ...[303, 303, 200, 200, 303, 200, 401, 303, 200],
+        ...[303, 303, 403, 303, 200, 401, 303, 401, 303, 200, 403, 303, 200, 401, 303, 303],
+      ]);
+      const addresses = answers.flatMap(addressesOf);
+      for (const kind of [
+        'login?notice=login-to-confirm&next=confirm-email%3Ftoken%3Dx',
+        'login?next=confirm-email%3Ftoken%3Dx',
+        'confirm-email?token=x',
+        'resend-verification?next=profile',
+        'resend-verification',
+        'change-password',
+        'change-email',
+        'delete-account',
+        'confirm-email',
+        '../verify_email',
+        '../password',
+        '../email_change',
+        '../users/me',
+        'profile?notice=email-changed',
+        'login?notice=account-deleted',
+        'login?notice=session-ended',
+      ]) {
+        expect(addresses).toContain(kind);
+      }
+      for (const address of addresses) expectRelative(address);
+      // The deletion's form removes the cookie on the cookie domain, and a host-only one.
+      expect(deleted.cookies).toEqual([
+        expect.stringMatching(/^session_id=; Path=\/; Domain=example\.com; Max-Age=0; /u),
+        expect.stringMatching(/^session_id=; Path=\/; Max-Age=0; /u),
+      ]);
+      expect(headerOf(deleted, 'Location')).toBe('login?notice=account-deleted');
+    } finally {
+      await mail.stop();
+    }
+  });
+
+  it('app.js goes where the forms without JavaScript go: to a page relative to this one', () => {
+    const outcomes: Outcome[] = [
+      { ok: true, answer: {} },
+      { ok: true, answer: { current: true } },
+      { ok: true, answer: { email: 'a@b.co', reset_token: 't' } },
+      { ok: false, code: 'no_live_session' },
+      { ok: false, code: null },
+    ];
+    const forms = [
+      ...Object.keys(FORM_PAGES),
+      ...['logout', 'end-session', 'end-other-sessions', 'change-password', 'change-email'],
+      ...['confirm-email', 'delete-account'],
+    ];
+    // A form's address may name the page to go back to (login?next=..., the banner's resend).
+    const next = forms
+      .flatMap((form) =>
+        [null, 'profile', 'confirm-email?token=t', 'https://evil.example/account/profile'].flatMap(
+          (back) => outcomes.map((outcome) => nextPage(form, outcome, back)),
+        ),
+      )
+      .filter((page) => page !== null);
+    expect(next).toEqual(
+      expect.arrayContaining([
+        'confirm-email?token=t',
+        'verify-email?notice=email-verified',
+        'profile?notice=verification-sent',
+        'login?notice=account-deleted',
+      ]),
+    );
+    for (const page of next) expectRelative(page);
   });
 });

@@ -2,9 +2,9 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { route as unmatchedRoute } from '../../handlers/unmatched';
 import { ERROR_CODES, ERROR_HEADERS } from '../../lib/http/error-codes';
-import { errorResponse } from '../../lib/http/lambda';
+import { errorResponse, type LambdaHandler } from '../../lib/http/lambda';
 import type { HttpResponse } from '../../lib/http/response';
-import { nextPage } from '../../lib/pages/next-page';
+import { nextPage, returnPage } from '../../lib/pages/next-page';
 import { describeProblem, type ErrorDetails } from '../../lib/pages/sentences';
 import { DependencyUnavailable } from '../../lib/platform/aws-errors';
 import { createLogger } from '../../lib/platform/logger';
@@ -13,12 +13,25 @@ import { config, handlerFor } from '../support/app';
 import { freshEmail, strongPassword } from '../support/auth';
 import { definitionOf, routesFor, type RouteKey } from '../support/routes';
 
-/** The seed's routes, and the one that answers a session handle none of the caller's has. */
+/**
+ * The seed's routes, the one that answers a session handle none of the caller's has, and the
+ * account controls' (issue 19).
+ */
+const EXTRA_KEYS = [
+  'DELETE /sessions/{id}',
+  'PUT /password',
+  'POST /email_change',
+  'PUT /email_change',
+  'PUT /verify_email',
+] as const;
 const routes = {
   ...routesFor(),
-  'DELETE /sessions/{id}': handlerFor(definitionOf('DELETE /sessions/{id}')),
+  ...(Object.fromEntries(EXTRA_KEYS.map((key) => [key, handlerFor(definitionOf(key))])) as Record<
+    (typeof EXTRA_KEYS)[number],
+    LambdaHandler
+  >),
 };
-type Key = RouteKey | 'DELETE /sessions/{id}';
+type Key = RouteKey | (typeof EXTRA_KEYS)[number];
 const unmatched = handlerFor(unmatchedRoute);
 const silentLogger = createLogger(config);
 const APOLOGY = describeProblem({ code: null }, []).text;
@@ -44,34 +57,70 @@ describe('where a form leads', () => {
   it('on to its next page on success, and nowhere on errors', () => {
     const ok = (answer: Record<string, unknown> = {}) => ({ ok: true as const, answer });
     const failed = (code: string | null) => ({ ok: false as const, code });
-    expect(nextPage('signup', ok())).toBe('/account/login?notice=registered');
-    expect(nextPage('login', ok())).toBe('/account/profile');
+    expect(nextPage('signup', ok())).toBe('login?notice=registered');
+    expect(nextPage('login', ok())).toBe('profile');
     expect(nextPage('login', failed('invalid_credentials'))).toBeNull();
     expect(nextPage('forgot-password', ok({ email: 'a@b.co', message: 'sent' }))).toBe(
-      '/account/forgot-password?notice=mail-sent',
+      'forgot-password?notice=mail-sent',
     );
     expect(nextPage('forgot-password', ok({ email: 'a@b.co', reset_token: 't' }))).toBe(
-      '/account/reset-password?email=a%40b.co&reset_token=t',
+      'reset-password?email=a%40b.co&reset_token=t',
     );
-    expect(nextPage('reset-password', ok())).toBe('/account/login?notice=password-updated');
-    expect(nextPage('logout', ok())).toBe('/account/login?notice=logged-out');
-    expect(nextPage('logout', failed('no_live_session'))).toBe(
-      '/account/login?notice=session-ended',
-    );
+    expect(nextPage('reset-password', ok())).toBe('login?notice=password-updated');
+    expect(nextPage('logout', ok())).toBe('login?notice=logged-out');
+    expect(nextPage('logout', failed('no_live_session'))).toBe('login?notice=session-ended');
     expect(nextPage('logout', failed('service_unavailable'))).toBeNull();
     expect(nextPage('logout', failed(null))).toBeNull();
     // The profile's session buttons: back to the profile, or a logout when it was this device's.
-    expect(nextPage('end-session', ok({ current: false }))).toBe(
-      '/account/profile?notice=session-removed',
-    );
-    expect(nextPage('end-session', ok({ current: true }))).toBe('/account/login?notice=logged-out');
-    expect(nextPage('end-other-sessions', ok())).toBe(
-      '/account/profile?notice=other-sessions-ended',
-    );
-    expect(nextPage('end-session', failed('no_live_session'))).toBe(
-      '/account/login?notice=session-ended',
-    );
+    expect(nextPage('end-session', ok({ current: false }))).toBe('profile?notice=session-removed');
+    expect(nextPage('end-session', ok({ current: true }))).toBe('login?notice=logged-out');
+    expect(nextPage('end-other-sessions', ok())).toBe('profile?notice=other-sessions-ended');
+    expect(nextPage('end-session', failed('no_live_session'))).toBe('login?notice=session-ended');
     expect(nextPage('end-session', failed('unknown_session'))).toBeNull();
+  });
+
+  it("for the account's controls, and back only to the pages' own after a login", () => {
+    const ok = { ok: true as const, answer: {} };
+    const failed = (code: string | null) => ({ ok: false as const, code });
+    expect(
+      [
+        'change-password',
+        'change-email',
+        'verify-email',
+        'resend-verification',
+        'confirm-email',
+        'delete-account',
+      ].map((form) => nextPage(form, ok)),
+    ).toEqual([
+      'profile?notice=password-changed',
+      'profile?notice=email-change-sent',
+      'verify-email?notice=email-verified',
+      'login?notice=verification-sent',
+      'profile?notice=email-changed',
+      'login?notice=account-deleted',
+    ]);
+    // The profile's banner asks for the mail with next=profile, and comes back to it.
+    expect(nextPage('resend-verification', ok, 'profile')).toBe('profile?notice=verification-sent');
+    for (const form of ['change-password', 'change-email', 'confirm-email', 'delete-account']) {
+      expect(nextPage(form, failed('wrong_password'))).toBeNull();
+      expect(nextPage(form, failed('no_live_session'))).toMatch(/login\?notice=session-ended$/u);
+    }
+    expect(nextPage('login', ok, 'confirm-email?token=t')).toBe('confirm-email?token=t');
+    expect(nextPage('login', ok, '/account/confirm-email?token=t')).toBe('confirm-email?token=t');
+    expect(nextPage('login', failed('invalid_credentials'), 'profile')).toBeNull();
+    for (const elsewhere of [
+      'https://evil.example/account/profile',
+      '//evil.example/account/profile',
+      '/elsewhere/profile',
+      'javascript:alert(1)',
+      '../users/me',
+      'reset-password?email=a',
+      'profile/../../x',
+      '',
+    ]) {
+      expect([elsewhere, returnPage(elsewhere)]).toEqual([elsewhere, null]);
+      expect(nextPage('login', ok, elsewhere)).toBe('profile');
+    }
   });
 });
 
@@ -107,9 +156,10 @@ describe('every error the API routes answer has a code, and its sentence next to
     options: EventOptions,
     fields: string[],
     raw: Partial<APIGatewayProxyEventV2> = {},
+    handler: LambdaHandler = routes[route],
   ) {
     const [method = '', path = ''] = route.split(' ');
-    const response = await routes[route]({ ...httpEvent(method, path, options), ...raw });
+    const response = await handler({ ...httpEvent(method, path, options), ...raw });
     expect(response.statusCode).toBeGreaterThanOrEqual(400);
     const details = detailsOf(response);
     expect(ERROR_CODES).toContain(details.code);
@@ -270,6 +320,100 @@ describe('every error the API routes answer has a code, and its sentence next to
       'The service is busy right now. Wait a moment and try again.',
     );
     seen.add(String(detailsOf(unavailable).code));
+  });
+
+  it("for the account controls' forms", async () => {
+    // prepare: an account with a session, and another whose address is taken
+    const account = { email: freshEmail(), password: strongPassword() };
+    const other = freshEmail();
+    for (const email of [account.email, other]) {
+      await routes['POST /users'](httpEvent('POST', '/users', { form: { ...account, email } }));
+    }
+    const login = await routes['POST /sessions'](httpEvent('POST', '/sessions', { form: account }));
+    const cookies = [`session_id=${sessionCookieOf(login) ?? ''}`];
+    const PASSWORD = ['password', 'new_password'];
+    const EMAIL_CHANGE = ['new_email', 'password'];
+    const VERIFY = ['email', 'verification_token'];
+    const { password } = account;
+    const cases: [Key, EventOptions, string[], string | null, string][] = [
+      [
+        'PUT /password',
+        { cookies, form: { password: 'x', new_password: password } },
+        PASSWORD,
+        'password',
+        'not your current password',
+      ],
+      [
+        'PUT /password',
+        { cookies, form: { password, new_password: 'short' } },
+        PASSWORD,
+        'new_password',
+        'Choose a password of at least',
+      ],
+      [
+        'POST /email_change',
+        { cookies, form: { password, new_email: other } },
+        EMAIL_CHANGE,
+        'new_email',
+        'An account already',
+      ],
+      [
+        'POST /email_change',
+        { cookies, form: { password, new_email: 'x' } },
+        EMAIL_CHANGE,
+        'new_email',
+        'Enter an email',
+      ],
+      [
+        'POST /email_change',
+        { cookies, form: { password } },
+        EMAIL_CHANGE,
+        'new_email',
+        'Enter the new email address.',
+      ],
+      [
+        'PUT /verify_email',
+        { form: { email: account.email } },
+        VERIFY,
+        'verification_token',
+        'Enter the confirmation code',
+      ],
+      [
+        'PUT /verify_email',
+        { form: { email: account.email, verification_token: crypto.randomUUID() } },
+        VERIFY,
+        null,
+        'This confirmation link is wrong',
+      ],
+      // The confirmation's token is hidden: its problems go above the form.
+      ['PUT /email_change', { cookies, form: {} }, [], null, 'This link is incomplete.'],
+      [
+        'PUT /email_change',
+        { cookies, form: { token: crypto.randomUUID() } },
+        [],
+        null,
+        'This link to change your email is wrong',
+      ],
+    ];
+    for (const [route, options, fields, field, sentence] of cases) {
+      const problem = await problemOf(route, options, fields);
+      expect([route, problem.field, problem.text]).toEqual([
+        route,
+        field,
+        expect.stringContaining(sentence),
+      ]);
+    }
+    // A stage that requires a confirmed address refuses the login, above the form.
+    const required = handlerFor(definitionOf('POST /sessions'), {
+      EMAIL_VERIFICATION: 'required',
+      MAIL_FROM: 'no-reply@example.com',
+    });
+    const refused = await problemOf('POST /sessions', { form: account }, SIGNUP, {}, required);
+    expect([refused.code, refused.field, refused.text]).toEqual([
+      'email_not_verified',
+      null,
+      expect.stringContaining('Confirm your email address first'),
+    ]);
   });
 
   it('and every code is answered by some request: the list has none to spare', async () => {

@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { route as registerRoute } from '../../handlers/register';
+import { EmailVerification } from '../../lib/auth/email-verification';
 import { Registration } from '../../lib/auth/registration';
 import { defineRoute, type LambdaHandler } from '../../lib/http/lambda';
 import { createDocumentClient } from '../../lib/platform/dynamodb';
+import { SesMailer } from '../../lib/platform/mailer';
 import { DB } from '../../lib/store/db';
 import { StoreUnavailable } from '../../lib/store/errors';
 import { freePort, startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local';
@@ -81,9 +83,11 @@ function registrationOver(client: DynamoDBDocumentClient): LambdaHandler {
   return handlerFor(
     defineRoute({
       ...registerRoute,
-      services: ({ config }) => ({
-        registration: new Registration(new DB(config.usersTable, client), config),
-      }),
+      services: ({ config }) => {
+        const db = new DB(config.usersTable, client);
+        const verification = new EmailVerification(db, config, new SesMailer(config));
+        return { registration: new Registration(db, config, verification) };
+      },
     }),
     outageSide(),
   );

@@ -92,11 +92,16 @@ describe('the template of a deployed stage', () => {
     const [stage] = stages();
     const defaults = stage?.Properties.DefaultRouteSettings ?? {};
     const strict = stage?.Properties.RouteSettings ?? {};
-    // The pages' forms (POST /account/{page}) log in and ask for reset mails too.
+    // The pages' forms (POST /account/{page}) log in and ask for reset mails too; the account's
+    // controls check the password, and the verification and email-change requests send mail.
     expect(Object.keys(strict).sort()).toEqual([
+      'DELETE /users/me',
       'POST /account/{page}',
+      'POST /email_change',
       'POST /reset_password',
       'POST /sessions',
+      'POST /verify_email',
+      'PUT /password',
     ]);
     for (const [routeKey, limits] of Object.entries(strict)) {
       // Each names a route that exists, and the stage is created after it (else CloudFormation fails).
@@ -128,6 +133,7 @@ describe('the template of a deployed stage', () => {
         bcryptCost: 12,
         resetDelivery: 'email',
         cookieSecure: true,
+        cookieDomain: undefined,
         sesEndpoint: undefined,
         dynamodbEndpoint: undefined,
         logFormat: 'json',

@@ -40,14 +40,21 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
     await ses.stop();
   });
 
-  /** The reset token mailed to `email`, read from the emulator's store. */
-  async function mailedToken(email: string): Promise<string> {
-    const [mail, ...more] = await ses.mailsTo(email);
-    expect(more).toEqual([]);
-    expect(mail?.from).toBe(MAIL_FROM);
-    const token = /Reset token: (\S+)/u.exec(mail?.body.text ?? '')?.[1];
-    if (token === undefined) throw new Error(`no reset token in the mail to ${email}`);
-    return token;
+  /** The token on the line `label: <token>` of the one mail to `email` whose text has that line. */
+  async function mailedToken(email: string, label = 'Reset token'): Promise<string> {
+    const mails = await ses.mailsTo(email);
+    // Registering mails a verification; asking for a reset mails the reset: one of each.
+    expect(mails.map((mail) => mail.subject.split(' for ')[0])).toEqual([
+      'Verify your email address',
+      'Reset the password',
+    ]);
+    const tokens = mails.flatMap((mail) => {
+      expect(mail.from).toBe(MAIL_FROM);
+      const token = new RegExp(`^${label}: (\\S+)$`, 'mu').exec(mail.body.text ?? '')?.[1];
+      return token === undefined ? [] : [token];
+    });
+    expect(tokens).toHaveLength(1);
+    return tokens[0] as string;
   }
 
   describe('reset delivery (item 6)', () => {
@@ -102,6 +109,19 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
       expect(mailsBefore).toEqual([]);
       expect(await mailedToken(email)).toMatch(/^[0-9a-f-]{36}$/u);
     });
+
+    it('mails through the SES_ENDPOINT given, starting no emulator and printing no mail', async () => {
+      // prepare
+      const client = new E2eClient(service.baseUrl);
+      const email = freshEmail();
+      await client.call('POST', '/users', { form: { email, password: strongPassword() } });
+      // act
+      await client.call('POST', '/reset_password', { form: { email } });
+      // assess: the mail is in the given emulator, and not a word of it in npm start's output
+      await mailedToken(email);
+      expect(service.output()).toContain(`\nMail through ${ses.endpoint} (SES_ENDPOINT)\n`);
+      expect(service.output()).not.toMatch(/^(MAIL |Mail emulator)/mu);
+    });
   });
 
   describe('headers and logs over a whole flow (item 9)', () => {
@@ -150,7 +170,7 @@ describe('the local service in email delivery mode (aws-ses-v2-local)', () => {
       await call('POST', '/reset_password', { form: { email } });
       await call('POST', '/reset_password', { form: { email: freshEmail() } });
       const token = await mailedToken(email);
-      secrets.add(token);
+      secrets.add(token, await mailedToken(email, 'Verification token'));
       const forOther = { email: freshEmail(), reset_token: token, new_password: newPassword };
       await call('PUT', '/reset_password', { form: forOther });
       const reset = { email, reset_token: token, new_password: newPassword };

@@ -19,12 +19,17 @@ describe('reset delivery setting', () => {
       new ConfigError('MAIL_FROM is required when RESET_DELIVERY is "email"'),
     );
     expect(loadConfig({ MAIL_FROM }).resetDelivery).toBe('email');
-    expect(loadConfig({ RESET_DELIVERY: 'response' }).resetDelivery).toBe('response');
+    expect(
+      loadConfig({ RESET_DELIVERY: 'response', EMAIL_VERIFICATION: 'off' }).resetDelivery,
+    ).toBe('response');
     expect(() => loadConfig({ RESET_DELIVERY: 'sms', MAIL_FROM })).toThrow(ConfigError);
   });
 });
 
-function resetRequests(resetDelivery: ResetDelivery, mailer: Mailer): ResetRequests {
+function resetRequests(
+  resetDelivery: ResetDelivery,
+  mailer: Pick<Mailer, 'sendResetToken'>,
+): ResetRequests {
   return new ResetRequests(db, { ...config, resetDelivery }, mailer);
 }
 
@@ -51,18 +56,28 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
 
   beforeAll(async () => {
     ses = await startSesEmulator();
-    const mailer = new SesMailer({
-      region: 'us-east-1',
-      sesEndpoint: ses.endpoint,
-      mailFrom: MAIL_FROM,
-      resetUrl: RESET_URL,
-    });
-    resets = resetRequests('email', mailer);
+    resets = resetRequests('email', mailerFor(RESET_URL));
   });
 
   afterAll(async () => {
     await ses.stop();
   });
+
+  /** The stage's mailer on the emulator, its reset links to `resetUrl` (else to its own pages). */
+  function mailerFor(resetUrl: string | undefined, sesEndpoint = ses.endpoint): SesMailer {
+    return new SesMailer({ ...config, sesEndpoint, mailFrom: MAIL_FROM, resetUrl });
+  }
+
+  /** The reset token and the link in the last mail to `email`. */
+  async function mailedReset(email: string): Promise<{ token: string; link: URL }> {
+    const mail = (await ses.mailsTo(email)).at(-1);
+    expect(mail).toMatchObject({ from: MAIL_FROM, subject: 'Reset the password for your account' });
+    const text = mail?.body.text ?? '';
+    const token = /Reset token: (\S+)/u.exec(text)?.[1] ?? '';
+    const link = new URL(/Or follow this link: (\S+)/u.exec(text)?.[1] ?? 'about:blank');
+    expect(mail?.body.html).toContain(`href="${link.href.replaceAll('&', '&amp;')}"`);
+    return { token, link };
+  }
 
   it('answers the same for an email before and after it is registered, mailing only the registered one', async () => {
     // prepare
@@ -86,11 +101,7 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
     // act
     await resets.request(email);
     // assess
-    const [mail] = await ses.mailsTo(email);
-    expect(mail).toMatchObject({ from: MAIL_FROM, subject: 'Reset your password' });
-    const text = mail?.body.text ?? '';
-    const token = /Reset token: (\S+)/u.exec(text)?.[1] ?? '';
-    const link = new URL(/Or follow this link: (\S+)/u.exec(text)?.[1] ?? 'about:blank');
+    const { token, link } = await mailedReset(email);
     expect(`${link.origin}${link.pathname}`).toBe(RESET_URL);
     expect(Object.fromEntries(link.searchParams)).toEqual({ email, reset_token: token });
     const newPassword = strongPassword();
@@ -101,15 +112,22 @@ describe('delivery `email` through SES v2 (aws-ses-v2-local)', () => {
     );
   });
 
+  it("without RESET_URL, links to the reset page of the stage's own pages (PAGES_URL)", async () => {
+    // prepare
+    const email = freshEmail();
+    await auth.registerUser(email, strongPassword());
+    // act
+    await resetRequests('email', mailerFor(undefined)).request(email);
+    // assess
+    const { token, link } = await mailedReset(email);
+    expect(`${link.origin}${link.pathname}`).toBe(`${config.pagesUrl ?? ''}/reset-password`);
+    expect(Object.fromEntries(link.searchParams)).toEqual({ email, reset_token: token });
+  });
+
   it('an unreachable SES is a 503 to retry, never a silent success', async () => {
     const email = freshEmail();
     await auth.registerUser(email, strongPassword());
-    const nowhere = new SesMailer({
-      region: 'us-east-1',
-      sesEndpoint: `http://127.0.0.1:${await freePort()}`,
-      mailFrom: MAIL_FROM,
-      resetUrl: undefined,
-    });
+    const nowhere = mailerFor(undefined, `http://127.0.0.1:${await freePort()}`);
     await expect(resetRequests('email', nowhere).request(email)).rejects.toBeInstanceOf(
       MailUnavailable,
     );

@@ -5,7 +5,7 @@ import { route as profileRoute } from '../../handlers/profile';
 import { digestToken } from '../../lib/auth/tokens';
 import { config, handlerFor } from '../support/app';
 import { setSessionExpiry } from '../support/sessions';
-import { sessionCookie } from '../../lib/http/cookies';
+import { sessionCookies } from '../../lib/http/cookies';
 import { db } from '../support/app';
 import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
 import { httpEvent, sessionCookieOf } from '../support/events';
@@ -86,7 +86,11 @@ describe('session cookie', () => {
   });
 
   it('drops Secure only when COOKIE_SECURE is false (the local emulation over plain HTTP)', () => {
-    const local = sessionCookie('id', { sessionTtlSeconds: 600, cookieSecure: false });
-    expect(local).toBe('session_id=id; Path=/; Max-Age=600; HttpOnly; SameSite=Lax');
+    const local = sessionCookies('id', {
+      sessionTtlSeconds: 600,
+      cookieSecure: false,
+      cookieDomain: undefined,
+    });
+    expect(local).toEqual(['session_id=id; Path=/; Max-Age=600; HttpOnly; SameSite=Lax']);
   });
 });

@@ -1,7 +1,11 @@
-// Item 3: the table holds only SHA-256 digests of session ids and reset tokens.
+// Item 3: the table holds only SHA-256 digests of session ids and of every token it issues.
 import { describe, expect, inject, it } from 'vitest';
 import { InvalidResetToken } from '../../lib/auth/errors';
-import { config } from '../support/app';
+import { EmailChanges } from '../../lib/auth/email-changes';
+import { EmailVerification } from '../../lib/auth/email-verification';
+import { Registration } from '../../lib/auth/registration';
+import { Sessions } from '../../lib/auth/sessions';
+import { config, db } from '../support/app';
 import { digestToken } from '../../lib/auth/tokens';
 import { authWith, freshEmail, strongPassword } from '../support/auth';
 import { dumpTable as dumpTableOf } from '../support/table-contents';
@@ -37,6 +41,33 @@ describe('tokens at rest', () => {
     expect(secrets).toHaveLength(15);
     expect(secrets.filter((secret) => dump.includes(secret))).toEqual([]);
     expect(live.filter((secret) => !dump.includes(digestToken(secret)))).toEqual([]);
+  });
+
+  it('a dump holds verification and email-change tokens only as digests', async () => {
+    // prepare: pending verifications and email changes, their tokens caught on the way to the mail
+    const mailed: string[] = [];
+    const mailer = {
+      sendVerification: (_: string, token: string) => Promise.resolve(void mailed.push(token)),
+      sendEmailChange: (_: string, token: string) => Promise.resolve(void mailed.push(token)),
+      sendEmailChangeNotice: () => Promise.resolve(),
+    };
+    const verification = new EmailVerification(db, { emailVerification: 'optional' }, mailer);
+    const registration = new Registration(db, config, verification);
+    const emailChanges = new EmailChanges(db, new Sessions(db, config), config, mailer);
+    const { logins } = authWith();
+    for (let i = 0; i < 3; i++) {
+      const email = freshEmail();
+      const password = strongPassword();
+      await registration.registerUser(email, password);
+      const { sessionId } = await logins.logIn(email, password);
+      await emailChanges.request(sessionId, password, freshEmail());
+    }
+    // act
+    const dump = JSON.stringify(await dumpTable());
+    // assess
+    expect(mailed).toHaveLength(6);
+    expect(mailed.filter((token) => dump.includes(token))).toEqual([]);
+    expect(mailed.filter((token) => !dump.includes(digestToken(token)))).toEqual([]);
   });
 
   it('the digests in a dump open no session and reset no password', async () => {

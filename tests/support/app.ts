@@ -21,6 +21,8 @@ await createUsersTable(dynamodbEndpoint, usersTable);
 export function testEnv(overrides: Env = {}): Env {
   return {
     ...TEST_SETTINGS,
+    // In process there is no mail server: the tests of verification give it one, with the mode.
+    EMAIL_VERIFICATION: 'off',
     DYNAMODB_ENDPOINT: dynamodbEndpoint,
     USERS_TABLE: usersTable,
     ...overrides,

@@ -10,8 +10,9 @@ export const chromiumInstalled = existsSync(CHROMIUM_PATH);
  * Headless Chromium, driven by playwright-core (which downloads no browser of its own). Each launch
  * gets a fresh, empty profile directory from Playwright. The flags keep it off the network: this
  * machine reaches only the npm registry and Debian, and Chromium's background fetches would fail.
+ * `extraArgs` are added (a host resolver rule, for instance).
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -24,6 +25,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

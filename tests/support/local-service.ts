@@ -56,10 +56,11 @@ export async function startLocalService(
   env: Record<string, string> = {},
   options: LocalServiceOptions = {},
 ): Promise<LocalService> {
-  const { httpPort, lambdaPort, dynamodbPort } = await freePorts(
+  const { httpPort, lambdaPort, dynamodbPort, mailPort } = await freePorts(
     'httpPort',
     'lambdaPort',
     'dynamodbPort',
+    'mailPort',
   );
   // Started first: it connects to DynamoDB Local only when a request comes, by then started by
   // npm start on dynamodbPort.
@@ -77,8 +78,10 @@ export async function startLocalService(
       HTTP_PORT: String(httpPort),
       LAMBDA_PORT: String(lambdaPort),
       DYNAMODB_PORT: String(dynamodbPort),
-      // Never one from the shell: the tests' service uses its own DynamoDB Local.
+      MAIL_PORT: String(mailPort),
+      // Never one from the shell: the tests' service uses its own DynamoDB Local and mail.
       DYNAMODB_ENDPOINT: dynamodbProxy?.endpoint,
+      SES_ENDPOINT: undefined,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,4 +11,6 @@ export const TEST_SETTINGS = {
   BCRYPT_COST: '4',
   RESET_DELIVERY: 'response',
   AWS_REGION: 'us-east-1',
+  // Every deployed stage has one (its own /account): mails link to its pages.
+  PAGES_URL: 'https://auth.example.test/account',
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearedSessionCookie, readCookie, sessionCookie } from '../../../lib/http/cookies';
+import { clearedSessionCookies, readCookie, sessionCookies } from '../../../lib/http/cookies';
 import { httpEvent } from '../../support/events';
 
 describe('readCookie', () => {
@@ -31,18 +31,33 @@ describe('readCookie', () => {
 });
 
 describe('session cookies', () => {
+  const hostOnly = { sessionTtlSeconds: 60, cookieSecure: true, cookieDomain: undefined };
+  const onDomain = { ...hostOnly, cookieDomain: 'example.com' };
+
   it('are HttpOnly, SameSite=Lax, Path=/ with the session lifetime, and Secure when set', () => {
-    expect(sessionCookie('id', { sessionTtlSeconds: 60, cookieSecure: true })).toBe(
+    expect(sessionCookies('id', hostOnly)).toEqual([
       'session_id=id; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure',
-    );
-    expect(sessionCookie('id', { sessionTtlSeconds: 60, cookieSecure: false })).not.toContain(
-      'Secure',
-    );
+    ]);
+    expect(sessionCookies('id', { ...hostOnly, cookieSecure: false })).toEqual([
+      'session_id=id; Path=/; Max-Age=60; HttpOnly; SameSite=Lax',
+    ]);
   });
 
   it('are cleared with an empty value and Max-Age=0', () => {
-    expect(clearedSessionCookie({ sessionTtlSeconds: 60, cookieSecure: true })).toMatch(
-      /^session_id=; Path=\/; Max-Age=0; HttpOnly/u,
-    );
+    expect(clearedSessionCookies(hostOnly)).toEqual([
+      'session_id=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
+  });
+
+  it('carry Domain when a cookie domain is set, and remove the host-only cookie of before', () => {
+    expect(sessionCookies('id', onDomain)).toEqual([
+      'session_id=id; Path=/; Domain=example.com; Max-Age=60; HttpOnly; SameSite=Lax; Secure',
+      'session_id=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
+    // A cookie is removed only by a Set-Cookie with its own Domain: the clear names it too.
+    expect(clearedSessionCookies(onDomain)).toEqual([
+      'session_id=; Path=/; Domain=example.com; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+      'session_id=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure',
+    ]);
   });
 });
