@@ -4,6 +4,7 @@ import { readFields } from '../lib/http/fields';
 import { readHeader } from '../lib/http/headers';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
+import { secondFactorRequired } from '../lib/http/second-factor-answers';
 
 /** POST /sessions */
 export const route = defineRoute({
@@ -22,6 +23,7 @@ export const route = defineRoute({
         readHeader(event, 'user-agent'),
         readCookie(event, DEVICE_COOKIE),
       );
+      if ('mfaToken' in loggedIn) return secondFactorRequired(loggedIn.mfaToken);
       // The email as sent, as Flask echoes the form field; the store keeps its canonical form.
       return json(
         200,

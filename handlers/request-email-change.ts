@@ -1,6 +1,6 @@
 import { emailChangeServices } from '../lib/auth/email-changes';
 import { DEVICE_COOKIE, readCookie } from '../lib/http/cookies';
-import { readFields } from '../lib/http/fields';
+import { FACTOR_FIELDS, factorProof, readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
 import { presentedSessionId } from '../lib/http/session-credential';
@@ -11,12 +11,18 @@ export const route = defineRoute({
   handle:
     ({ emailChanges, config }) =>
     async (event) => {
-      const fields = await readFields(event, ['password', 'new_email'], config.maxBodyBytes);
+      const fields = await readFields(
+        event,
+        ['password', 'new_email'],
+        config.maxBodyBytes,
+        FACTOR_FIELDS,
+      );
       await emailChanges.request(
         presentedSessionId(event),
         fields.password,
         fields.new_email,
         readCookie(event, DEVICE_COOKIE),
+        factorProof(fields),
       );
       return json(200, { message: 'confirmation sent' });
     },

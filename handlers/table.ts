@@ -20,8 +20,9 @@ export interface Access {
   /** Whether it mails (reset tokens): `ses:SendEmail` from the stage's `mailFrom` only. */
   mail?: boolean;
   /**
-   * Whether it checks passwords, and so signs and reads device cookies with the service key
-   * (lib/platform/service-key.ts): `ssm:GetParameter` of the stage's one key parameter.
+   * Whether it uses the service key (lib/platform/service-key.ts): to sign and read device
+   * cookies where it checks passwords, to seal and open TOTP secrets where it checks codes.
+   * `ssm:GetParameter` of the stage's one key parameter.
    */
   serviceKey?: boolean;
 }
@@ -196,6 +197,49 @@ const ENTRIES = [
     key: 'DELETE /users/me',
     fn: 'deleteAccount',
     module: 'delete-account',
+    access: { ...SESSIONS, serviceKey: true },
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  // A login's second step: the challenge item read, counted and deleted, the code's step or the
+  // recovery code spent on the user, then the session as a login starts one. Guessing codes is
+  // guessing credentials: `credential`. No bcrypt, so no full vCPU.
+  {
+    key: 'POST /sessions/mfa',
+    fn: 'loginMfa',
+    module: 'login-mfa',
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], serviceKey: true },
+    throttle: 'credential',
+  },
+  // The second factor's own controls. Enrolling, turning off and renewing the recovery codes ask
+  // for the password (a bcrypt compare); the service key seals and opens the TOTP secret.
+  {
+    key: 'POST /mfa/totp',
+    fn: 'enrolTotp',
+    module: 'enrol-totp',
+    access: { ...SESSIONS, serviceKey: true },
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  {
+    key: 'PUT /mfa/totp',
+    fn: 'confirmTotp',
+    module: 'confirm-totp',
+    access: { ...SESSIONS, serviceKey: true },
+    throttle: 'credential',
+  },
+  {
+    key: 'DELETE /mfa/totp',
+    fn: 'disableTotp',
+    module: 'disable-totp',
+    access: { ...SESSIONS, serviceKey: true },
+    throttle: 'credential',
+    memoryMb: BCRYPT_MB,
+  },
+  {
+    key: 'POST /mfa/recovery_codes',
+    fn: 'replaceRecoveryCodes',
+    module: 'replace-recovery-codes',
     access: { ...SESSIONS, serviceKey: true },
     throttle: 'credential',
     memoryMb: BCRYPT_MB,

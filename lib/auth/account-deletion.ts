@@ -10,6 +10,12 @@ import {
   type DeviceTrust,
   type PasswordCheckSettings,
 } from './password-check';
+import {
+  requireSecondFactor,
+  SecondFactor,
+  secondFactorOf,
+  type FactorProof,
+} from './second-factor';
 import { Sessions, type SessionSettings } from './sessions';
 
 export type AccountDeletionSettings = PasswordCheckSettings & SessionSettings;
@@ -24,13 +30,15 @@ export class AccountDeletion {
     settings: AccountDeletionSettings,
     now: () => number = Date.now,
     devices: DeviceTrust | null = null,
+    private readonly factor: SecondFactor | null = null,
   ) {
     this.passwords = new PasswordCheck(db, settings, now, devices);
   }
 
   /**
    * Deletes the caller's account, given its password (a wrong one counts toward the lock of the
-   * client, a trusted device's own when `deviceCookie` is one of the account's). The
+   * client, a trusted device's own when `deviceCookie` is one of the account's) and, when the
+   * account has a second factor, a code or recovery code (`proof`). The
    * user goes with every item keyed by it in one transaction: each session is denied from then
    * on, every token dies, and the address can register again at once.
    */
@@ -38,9 +46,11 @@ export class AccountDeletion {
     sessionId: string | null | undefined,
     password: string,
     deviceCookie?: string,
+    proof: FactorProof = {},
   ): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
     const checked = await this.passwords.require(user, password, deviceCookie);
+    await requireSecondFactor(this.factor, this.passwords, checked, proof, deviceCookie);
     const deleted = this.db.deleteUser(checked, { hashed_password: checked.hashed_password });
     if ((await unlessReset(deleted)) === null) throw new WrongPassword();
     recordAuthEvent('account_deleted');
@@ -58,6 +68,7 @@ export function accountDeletionServices(platform: Platform) {
       config,
       now,
       deviceTrustOf(platform),
+      secondFactorOf(platform, db),
     ),
   };
 }

@@ -15,6 +15,12 @@ import {
   type DeviceTrust,
   type PasswordCheckSettings,
 } from './password-check';
+import {
+  requireSecondFactor,
+  SecondFactor,
+  secondFactorOf,
+  type FactorProof,
+} from './second-factor';
 import { Sessions, type SessionSettings } from './sessions';
 import { digestToken, generateUuid, isWellFormedToken } from './tokens';
 
@@ -44,6 +50,7 @@ export class EmailChanges {
     private readonly mailer: Pick<Mailer, 'sendEmailChange' | 'sendEmailChangeNotice'>,
     private readonly now: () => number = Date.now,
     devices: DeviceTrust | null = null,
+    private readonly factor: SecondFactor | null = null,
   ) {
     this.passwords = new PasswordCheck(db, settings, now, devices);
   }
@@ -52,17 +59,20 @@ export class EmailChanges {
    * Mails a single-use link (1 h) to `newEmail`, and a notice to the current address. The
    * password must be right (a wrong one counts toward the lock of the client, a trusted device's
    * own when `deviceCookie` is one of the account's); EmailTaken when the new address
-   * has an account (or is the caller's own). A new request replaces a pending one.
+   * has an account (or is the caller's own). An account with a second factor also needs a code or
+   * a recovery code (`proof`). A new request replaces a pending one.
    */
   async request(
     sessionId: string | null | undefined,
     password: string,
     newEmail: string,
     deviceCookie?: string,
+    proof: FactorProof = {},
   ): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
     const normalised = normaliseEmail(newEmail);
     const checked = await this.passwords.require(user, password, deviceCookie);
+    await requireSecondFactor(this.factor, this.passwords, checked, proof, deviceCookie);
     if (normalised === checked.email || (await this.db.isEmailTaken(normalised))) {
       throw new EmailTaken(normalised);
     }
@@ -139,15 +149,22 @@ export class EmailChanges {
  * read the service key).
  */
 export function emailChangeServices(platform: Platform) {
-  return emailChangesWith(platform, deviceTrustOf(platform));
+  return emailChangesWith(platform, deviceTrustOf(platform), secondFactorOf);
 }
 
-/** What PUT /email_change runs: a token and a session, no password, so no device trust. */
+/**
+ * What PUT /email_change runs: a token and a session, no password nor code, so no device trust
+ * and no second factor (nor the service key they need).
+ */
 export function emailChangeConfirmServices(platform: Platform) {
-  return emailChangesWith(platform, null);
+  return emailChangesWith(platform, null, null);
 }
 
-function emailChangesWith(platform: Platform, devices: DeviceTrust | null) {
+function emailChangesWith(
+  platform: Platform,
+  devices: DeviceTrust | null,
+  factorOf: typeof secondFactorOf | null,
+) {
   const { config, now } = platform;
   const db = userStoreOf(platform);
   return {
@@ -158,6 +175,7 @@ function emailChangesWith(platform: Platform, devices: DeviceTrust | null) {
       new SesMailer(config),
       now,
       devices,
+      factorOf?.(platform, db) ?? null,
     ),
   };
 }

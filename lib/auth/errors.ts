@@ -127,3 +127,45 @@ export class InvalidEmailChangeToken extends AuthError {
     super('email change token is invalid or expired');
   }
 }
+
+/** A second factor's code (or recovery code) that is wrong, used, or out of its time window. */
+export class WrongMfaCode extends AuthError {
+  constructor() {
+    super('wrong code');
+  }
+}
+
+/** The login's second step names no pending challenge: unknown, expired, used or exhausted. */
+export class InvalidMfaChallenge extends AuthError {
+  constructor() {
+    super('second factor challenge is invalid or expired, log in again');
+  }
+}
+
+/** A change to an account with a second factor came without a code or a recovery code. */
+export class MfaCodeRequired extends AuthError {
+  constructor() {
+    super('a code from the authenticator app (code) or a recovery code (recovery_code) is required');
+  }
+}
+
+/** Enrolling a second factor for an account that has one: turn it off first. */
+export class MfaAlreadyEnabled extends AuthError {
+  constructor() {
+    super('two-factor authentication is already enabled');
+  }
+}
+
+/** Turning off, or renewing the recovery codes of, a second factor the account does not have. */
+export class MfaNotEnabled extends AuthError {
+  constructor() {
+    super('two-factor authentication is not enabled');
+  }
+}
+
+/** Confirming an enrolment that was never started or has expired. */
+export class NoPendingEnrolment extends AuthError {
+  constructor() {
+    super('no pending enrolment: start one with POST /mfa/totp');
+  }
+}

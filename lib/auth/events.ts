@@ -31,6 +31,15 @@ export type AuthEvent =
   | 'email_change_requested'
   | 'email_changed'
   | 'account_deleted'
+  /** A second factor was enrolled (its first code proved it), or turned off. */
+  | 'mfa_enabled'
+  | 'mfa_disabled'
+  /** A password was right and the login now waits for its second factor. */
+  | 'mfa_challenge_issued'
+  /** A second factor's code or recovery code was wrong (at login or confirming a change). */
+  | 'mfa_challenge_failed'
+  | 'recovery_code_used'
+  | 'recovery_codes_replaced'
   /** A mail the answer does not wait on (verification) could not be sent: SES is failing. */
   | 'mail_failed';
 

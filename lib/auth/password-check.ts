@@ -2,7 +2,7 @@ import type { Platform } from '../app';
 import type { Config } from '../platform/config';
 import { serviceKeysOf } from '../platform/service-key';
 import type { DB } from '../store/db';
-import { DeviceStore } from '../store/devices';
+import { DeviceStore, type DeviceRecord } from '../store/devices';
 import { ConflictError } from '../store/errors';
 import { documentClientOf } from '../store/open';
 import { ttlOf } from '../store/table';
@@ -93,6 +93,7 @@ export class PasswordCheck {
       return null;
     }
     if (matched) return { user: { ...user, failed_logins: failures }, device: null };
+    recordAuthEvent('login_failed');
     await this.lockIfTooMany(user, failures);
     return null;
   }
@@ -102,6 +103,39 @@ export class PasswordCheck {
     const checked = await this.check(user, password, deviceCookie);
     if (checked === null) throw new WrongPassword();
     return checked.user;
+  }
+
+  /** The trusted device of the account that `deviceCookie` proves, or null (or without devices). */
+  async trustedDevice(user: User, deviceCookie?: string): Promise<Device | null> {
+    return this.devices === null ? null : this.devices.cookies.trusted(deviceCookie, user);
+  }
+
+  /**
+   * Refuses (AccountLocked) while the client's lock lasts: its trusted device's own, or the
+   * account's for every other client. A second factor's code is checked under the same lock.
+   */
+  async refuseIfLockedFor(user: User, device: Device | null): Promise<void> {
+    if (device === null || this.devices === null) {
+      this.refuseIfLocked(user);
+      return;
+    }
+    this.refuseIfDeviceLocked(await this.devices.store.record(device.id));
+  }
+
+  /**
+   * Counts a wrong proof other than the password (a second factor's code) against the same lock
+   * a wrong password counts against: the trusted device's, or the account's. The caller records
+   * what failed.
+   */
+  async countFailure(user: User, device: Device | null): Promise<void> {
+    if (device === null || this.devices === null) {
+      const failures = await unlessReset(
+        this.db.countFailedLogin(user.id, user.hashed_password),
+      );
+      if (failures !== null) await this.lockIfTooMany(user, failures);
+      return;
+    }
+    await this.countDeviceFailure(device, this.devices.store);
   }
 
   /**
@@ -116,24 +150,32 @@ export class PasswordCheck {
     device: Device,
     store: DeviceStore,
   ): Promise<Checked | null> {
-    const now = this.now();
     const record = await store.record(device.id);
-    if (record.lockedUntil !== null && record.lockedUntil > now) {
-      recordAuthEvent('login_refused_device_locked');
-      throw new AccountLocked(Math.ceil((record.lockedUntil - now) / 1000));
-    }
+    this.refuseIfDeviceLocked(record);
     if (await verifyPassword(password, user.hashed_password)) {
       // Only consecutive failures lock: a right password ends a run of them.
       if (record.failures > 0) await store.clear(device.id);
       return { user, device };
     }
     recordAuthEvent('login_failed');
+    await this.countDeviceFailure(device, store);
+    return null;
+  }
+
+  private refuseIfDeviceLocked(record: DeviceRecord): void {
+    const now = this.now();
+    if (record.lockedUntil !== null && record.lockedUntil > now) {
+      recordAuthEvent('login_refused_device_locked');
+      throw new AccountLocked(Math.ceil((record.lockedUntil - now) / 1000));
+    }
+  }
+
+  private async countDeviceFailure(device: Device, store: DeviceStore): Promise<void> {
     const failures = await store.countFailure(device.id, ttlOf(device.expiresAt));
     if (failures >= this.settings.loginMaxFailures) {
-      await store.lock(device.id, now + this.lockSeconds(failures) * 1000);
+      await store.lock(device.id, this.now() + this.lockSeconds(failures) * 1000);
       recordAuthEvent('device_locked');
     }
-    return null;
   }
 
   private refuseIfLocked(user: User): void {
@@ -149,7 +191,6 @@ export class PasswordCheck {
   }
 
   private async lockIfTooMany(user: User, failures: number): Promise<void> {
-    recordAuthEvent('login_failed');
     if (failures < this.settings.loginMaxFailures) return;
     const locked = this.db.updateUser(
       user.id,

@@ -16,6 +16,20 @@ import { digestToken, generateHandle, generateUuid, isWellFormedHandle } from '.
 
 export type SessionSettings = Pick<Config, 'sessionTtlSeconds' | 'maxSessionsPerUser'>;
 
+/** How a session starts: what the login saw, and what is written with it. */
+export interface SessionStart {
+  /** The User-Agent header of the request that logs in. */
+  userAgent?: string;
+  /** Written in the same transaction as the session. */
+  changes?: UserChanges;
+  /** Only while the stored user still has these values (else ConflictError). */
+  expected?: UserFilters;
+  /** Whether the account's failed logins and lock are cleared (default: yes). */
+  clearFailures?: boolean;
+  /** Whether the login passed a second factor. */
+  mfa?: boolean;
+}
+
 /** A session's last use is recorded at most this often, so a busy client does not write often. */
 export const LAST_USED_PRECISION_MS = 60_000;
 
@@ -61,19 +75,12 @@ export class Sessions {
   }
 
   /**
-   * Starts a new session for the user, beside its others, and returns its id. `userAgent` is the
-   * header of the request that logs in. `changes` are written in the same transaction; with
-   * `expected`, only if the stored user still has those values (else ConflictError). The
-   * account's failed logins and lock are cleared with it, unless `clearFailures` is false (a
-   * login from a trusted device, which leaves the lock of every other client as it is).
+   * Starts a new session for the user, beside its others, and returns its id. `how` says how
+   * the user logged in; the account's failed logins and lock are cleared with it unless it says
+   * not to (a login from a trusted device, which leaves the lock of every other client as it is).
    */
-  async start(
-    user: User,
-    userAgent?: string,
-    changes: UserChanges = {},
-    expected: UserFilters = {},
-    clearFailures = true,
-  ): Promise<string> {
+  async start(user: User, how: SessionStart = {}): Promise<string> {
+    const { userAgent, changes = {}, expected = {}, clearFailures = true, mfa = false } = how;
     const sessionId = generateUuid();
     const now = this.now();
     const started: StoredSession = {
@@ -82,6 +89,7 @@ export class Sessions {
       user_id: user.id,
       email: user.email,
       email_verified: user.email_verified,
+      mfa,
       created_at: now,
       expires_at: now + this.settings.sessionTtlSeconds * 1000,
       last_used_at: now,

@@ -47,6 +47,8 @@ export function sessionAuthorizer(sessions: SessionReader): SessionAuthorizer {
         email: session.email,
         sessionExpiresAt: new Date(session.expires_at).toISOString(),
         emailVerified: session.email_verified ? 'true' : 'false',
+        // How this session logged in: another API may demand a second factor.
+        mfa: session.mfa ? 'true' : 'false',
       },
     };
   };

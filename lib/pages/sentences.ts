@@ -22,7 +22,8 @@ type Place =
   | null
   | 'email'
   | 'password'
-  | 'reset_token';
+  | 'reset_token'
+  | 'code';
 
 interface Sentence {
   place: Place;
@@ -112,6 +113,31 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
   invalid_email_change_token: {
     place: null,
     text: 'This link to change your email is wrong, has expired, or belongs to another account. Ask for a new one.',
+  },
+  mfa_required: {
+    place: null,
+    text: 'Enter the code from your authenticator app to finish logging in.',
+  },
+  mfa_code_required: {
+    place: 'code',
+    text: 'Enter the code from your authenticator app, or one of your recovery codes.',
+  },
+  invalid_mfa_code: {
+    place: 'code',
+    text: 'This code is wrong or was already used. Enter the current code from your authenticator app.',
+  },
+  invalid_mfa_token: {
+    place: null,
+    text: 'This login took too long or had too many wrong codes. Log in again.',
+  },
+  mfa_already_enabled: {
+    place: null,
+    text: 'Two-factor authentication is already on. Turn it off first to set up another app.',
+  },
+  mfa_not_enabled: { place: null, text: 'Two-factor authentication is not on for this account.' },
+  mfa_enrolment_missing: {
+    place: null,
+    text: 'This setup has expired. Start setting up two-factor authentication again.',
   },
   no_live_session: {
     place: null,

@@ -9,6 +9,7 @@ import { passwordResetServices } from '../auth/password-resets';
 import { registrationServices } from '../auth/registration';
 import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
+import { MfaCodeRequired } from '../auth/errors';
 import { parseBody } from '../http/body';
 import {
   clearedSessionCookies,
@@ -88,6 +89,8 @@ function formActions(
         readHeader(event, 'user-agent'),
         device(event),
       );
+      // TODO(pages): the second step's page.
+      if ('mfaToken' in loggedIn) throw new MfaCodeRequired();
       return { answer: {}, cookies: loginCookies(loggedIn, config) };
     },
     logout: async (event) => {

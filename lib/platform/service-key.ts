@@ -1,8 +1,8 @@
 /**
  * The service key: one secret per stage, from which each use derives a key of its own
  * (HKDF-SHA256, the use's name as `info`), so that the uses never share a key and the stage
- * keeps one secret. Today it signs device cookies (lib/auth/device-cookies.ts); a TOTP
- * encryption key is the next use (issue 20).
+ * keeps one secret. It signs device cookies (lib/auth/device-cookies.ts) and encrypts the users'
+ * TOTP secrets (lib/auth/sealed-secrets.ts).
  *
  * It is neither in the repository nor in the table. A deployed stage reads it from the SSM
  * SecureString parameter its functions are given (SERVICE_KEY_PARAMETER, the stage parameter
@@ -18,7 +18,7 @@ import { ConfigError, SERVICE_KEY_MIN_BYTES, type Config } from './config';
 import { clientLimits } from './dynamodb';
 
 /** What a key is derived for; each use gets a different key from the one service key. */
-export type KeyUse = 'device-cookie';
+export type KeyUse = 'device-cookie' | 'totp-secret';
 
 export type ServiceKeySettings = Pick<
   Config,

@@ -58,13 +58,31 @@ function isNumber(value: unknown): value is number {
   return typeof value === 'number';
 }
 
+/**
+ * Values as stored. The recovery codes are a string set, from which one is spent by an atomic
+ * `DELETE` (spendRecoveryCode); DynamoDB has no empty set, so none is no attribute (null).
+ */
+function stored<T extends UserChanges>(changes: T): T {
+  const { recovery_codes: codes } = changes;
+  if (codes === undefined) return changes;
+  return { ...changes, recovery_codes: codes.length === 0 ? null : new Set(codes) };
+}
+
 /** Null attributes and the zero revision are left out: GSI keys must be strings or absent. */
 function toItem(user: User): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(user).filter(
+    Object.entries(stored(user)).filter(
       ([name, value]) => value !== null && !(name === 'revision' && value === 0),
     ),
   );
+}
+
+function textOrNull(value: unknown): string | null {
+  return isNonEmptyString(value) ? value : null;
+}
+
+function numberOrNull(value: unknown): number | null {
+  return isNumber(value) ? value : null;
 }
 
 function fromItem(item: Record<string, unknown> | undefined): User | null {
@@ -90,6 +108,12 @@ function fromItem(item: Record<string, unknown> | undefined): User | null {
     pending_email: (item.pending_email as string | undefined) ?? null,
     email_change_token: (item.email_change_token as string | undefined) ?? null,
     email_change_expires_at: (item.email_change_expires_at as number | undefined) ?? null,
+    totp_secret: textOrNull(item.totp_secret),
+    totp_pending: textOrNull(item.totp_pending),
+    totp_pending_expires_at: numberOrNull(item.totp_pending_expires_at),
+    totp_last_step: numberOrNull(item.totp_last_step),
+    recovery_codes:
+      item.recovery_codes instanceof Set ? [...(item.recovery_codes as Set<string>)] : [],
     sessions: (item.sessions as User['sessions'] | undefined) ?? {},
     revision: isNumber(item.revision) ? item.revision : 0,
   };
@@ -138,6 +162,11 @@ export class DB {
       pending_email: null,
       email_change_token: null,
       email_change_expires_at: null,
+      totp_secret: null,
+      totp_pending: null,
+      totp_pending_expires_at: null,
+      totp_last_step: null,
+      recovery_codes: [],
       ...verification,
       sessions: {},
       revision: 0,
@@ -266,7 +295,7 @@ export class DB {
     const update = new UpdateCommand({
       TableName: this.tableName,
       Key: { id: userId },
-      ...updateExpression(changes, expected),
+      ...updateExpression(stored(changes), expected),
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     try {
@@ -342,7 +371,7 @@ export class DB {
   ): Promise<boolean> {
     checkAttributes(changes, 'changed');
     const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues, ...update } =
-      updateExpression({ ...changes, [stamp]: now }, expected);
+      updateExpression({ ...stored(changes), [stamp]: now }, expected);
     const command = new UpdateCommand({
       TableName: this.tableName,
       Key: { id: userId },
@@ -382,6 +411,30 @@ export class DB {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       if (error.Item?.email === undefined) throw new NoResultFound(`no user with id ${userId}`);
       throw new ConflictError('the password changed since it was checked');
+    }
+  }
+
+  /**
+   * Removes one recovery code's digest from the user's set, atomically: of two requests spending
+   * the same code, one removes it and the other finds it gone. The codes left, or null when the
+   * digest was not (or no longer) in the set.
+   */
+  async spendRecoveryCode(userId: string, digest: string): Promise<number | null> {
+    const update = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { id: userId },
+      UpdateExpression: 'DELETE recovery_codes :spent',
+      ConditionExpression: 'contains(recovery_codes, :digest)',
+      ExpressionAttributeValues: { ':spent': new Set([digest]), ':digest': digest },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    try {
+      const { Attributes } = await storeCall(this.client.send(update));
+      const left = Attributes?.recovery_codes as Set<string> | undefined;
+      return left?.size ?? 0;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
     }
   }
 
@@ -431,7 +484,7 @@ export class DB {
         TableName: this.tableName,
         Key: { id: current.id },
         ...updateExpression(
-          { ...changes, revision: current.revision + 1 },
+          { ...stored(changes), revision: current.revision + 1 },
           { ...expected, ...this.revisionOf(current) },
         ),
       },

@@ -48,6 +48,7 @@ export function sessionFromItem(item: Record<string, unknown> | undefined): Stor
     email,
     // Sessions stored before verification existed have none: verified, like their users.
     email_verified: item.email_verified !== false,
+    mfa: item.mfa === true,
     created_at,
     expires_at,
     last_used_at,

@@ -14,6 +14,8 @@ export interface StoredSession {
   email: string;
   /** Whether the user's email is verified, kept current as the email is. */
   email_verified: boolean;
+  /** Whether the login that started it passed a second factor (lib/auth/second-factor.ts). */
+  mfa: boolean;
   /** Epoch milliseconds, as are the two below. */
   created_at: number;
   expires_at: number;

@@ -14,6 +14,8 @@
  *   session of the user they were issued to.
  *   Session and reset items carry `ttl` (epoch seconds), so DynamoDB deletes them some time after
  *   they expire; reads refuse them from the moment they expire.
+ * - Challenge items, `mfa#<digest of the challenge token>`: a login's pending second step
+ *   (lib/store/mfa-challenges.ts), with `user_id`, its wrong codes and `ttl`.
  * - Counter items, which belong to no user and are written with one conditional UpdateItem each,
  *   never in a transaction. Both carry `ttl`: DynamoDB removes them once they no longer matter.
  *   - Budget items, `budget#<client address>#<window start, epoch seconds>`, with `attempts`: the
@@ -55,6 +57,10 @@ export function resetItemId(digest: string): string {
 
 export function budgetItemId(client: string, windowStartSeconds: number): string {
   return `budget#${client}#${windowStartSeconds}`;
+}
+
+export function challengeItemId(digest: string): string {
+  return `mfa#${digest}`;
 }
 
 export function deviceItemId(deviceId: string): string {

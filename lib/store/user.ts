@@ -43,6 +43,19 @@ export interface User {
   email_change_token: string | null;
   /** Epoch milliseconds after which the email-change token is refused. */
   email_change_expires_at: number | null;
+  /**
+   * The TOTP secret of the user's second factor, sealed (lib/auth/sealed-secrets.ts); null while
+   * the account has none.
+   */
+  totp_secret: string | null;
+  /** A secret being enrolled, sealed: it replaces `totp_secret` once a first code proves it. */
+  totp_pending: string | null;
+  /** Epoch milliseconds after which the pending enrolment is refused. */
+  totp_pending_expires_at: number | null;
+  /** The last time step a code was accepted for: only later ones are (no replay). */
+  totp_last_step: number | null;
+  /** Digests of the unused recovery codes (stored as a string set; empty: absent). */
+  recovery_codes: readonly string[];
   /** The user's sessions by public handle: which exist, and what eviction and pruning need. */
   sessions: Readonly<Record<string, SessionRef>>;
   /**
@@ -81,6 +94,11 @@ export const USER_ATTRIBUTES: readonly UserAttribute[] = [
   'pending_email',
   'email_change_token',
   'email_change_expires_at',
+  'totp_secret',
+  'totp_pending',
+  'totp_pending_expires_at',
+  'totp_last_step',
+  'recovery_codes',
   'sessions',
   'revision',
 ];

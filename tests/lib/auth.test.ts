@@ -10,7 +10,7 @@ import {
 } from '../../lib/auth/errors';
 import { config, db } from '../support/app';
 import { digestToken } from '../../lib/auth/tokens';
-import { freshEmail } from '../support/auth';
+import { freshEmail, loggedIn } from '../support/auth';
 
 const auth = new Auth(db, { ...config, bcryptCost: 4, minPasswordLength: 8 });
 const password = 'correct horse battery';
@@ -129,7 +129,7 @@ describe('sessions', () => {
     await expect(auth.logins.logIn(email, 'wrong password')).rejects.toBeInstanceOf(
       InvalidCredentials,
     );
-    const session = await auth.logins.logIn(email, password);
+    const session = loggedIn(await auth.logins.logIn(email, password));
     expect(session.user.email).toBe(email);
     expect((await auth.getUserFromSessionId(session.sessionId))?.email).toBe(email);
   });

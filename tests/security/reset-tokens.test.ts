@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { route as updatePasswordRoute } from '../../handlers/update-password';
 import { AccountLocked, InvalidResetToken } from '../../lib/auth/errors';
 import { config, handlerFor } from '../support/app';
-import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
+import { authWith, freshEmail, loggedIn, ManualClock, strongPassword } from '../support/auth';
 import { httpEvent } from '../support/events';
 import { bodyOf } from '../support/responses';
 
@@ -123,7 +123,7 @@ describe('reset tokens', () => {
     const email = freshEmail();
     const password = strongPassword();
     await auth.registerUser(email, password);
-    const session = await auth.logins.logIn(email, password);
+    const session = loggedIn(await auth.logins.logIn(email, password));
     await auth.validLogin(email, 'wrong-1');
     await auth.validLogin(email, 'wrong-2');
     await expect(auth.validLogin(email, password)).rejects.toBeInstanceOf(AccountLocked);

@@ -7,7 +7,7 @@ import { config, handlerFor } from '../support/app';
 import { setSessionExpiry } from '../support/sessions';
 import { sessionCookies } from '../../lib/http/cookies';
 import { db } from '../support/app';
-import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
+import { authWith, freshEmail, loggedIn, ManualClock, strongPassword } from '../support/auth';
 import { httpEvent, sessionCookieOf } from '../support/events';
 import { bodyOf } from '../support/responses';
 
@@ -31,7 +31,7 @@ describe('session lifetime', () => {
     const clock = new ManualClock();
     const auth = authWith({ sessionTtlSeconds: 3600 }, clock);
     const { email, password } = await registered(auth);
-    const session = await auth.logins.logIn(email, password);
+    const session = loggedIn(await auth.logins.logIn(email, password));
     // act + assess: used every 20 minutes, it still ends one hour after the login (absolute)
     for (let minute = 0; minute < 60; minute += 20) {
       expect((await auth.getUserFromSessionId(session.sessionId))?.email).toBe(email);
@@ -46,7 +46,7 @@ describe('session lifetime', () => {
     const clock = new ManualClock();
     const auth = authWith({ sessionTtlSeconds: 60 }, clock);
     const { email, password } = await registered(auth);
-    const session = await auth.logins.logIn(email, password);
+    const session = loggedIn(await auth.logins.logIn(email, password));
     clock.advanceSeconds(61);
     expect(await auth.getUserFromSessionId(session.sessionId)).toBeNull();
     expect((await db.findUserBy({ email })).sessions).toEqual({});

@@ -4,7 +4,7 @@ import type { SessionView } from '../../lib/auth/sessions';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import { db, dynamodbEndpoint, handlerFor, testEnv, usersTable } from '../support/app';
 import { itemsForEmail } from '../support/table-contents';
-import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
+import { authWith, freshEmail, loggedIn, ManualClock, strongPassword } from '../support/auth';
 import { authorizerEvent, httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { definitionOf } from '../support/routes';
 import { bodyOf } from '../support/responses';
@@ -192,7 +192,7 @@ describe('a session’s last use', () => {
     const auth = authWith({}, clock);
     const form = { email: freshEmail(), password: strongPassword() };
     await auth.registerUser(form.email, form.password);
-    const { sessionId } = await auth.logins.logIn(form.email, form.password);
+    const { sessionId } = loggedIn(await auth.logins.logIn(form.email, form.password));
     const created = (await auth.sessions.current(sessionId)).last_used_at;
     clock.advanceSeconds(59);
     await auth.sessions.current(sessionId);

@@ -7,7 +7,7 @@ import { Registration } from '../../lib/auth/registration';
 import { Sessions } from '../../lib/auth/sessions';
 import { config, db } from '../support/app';
 import { digestToken } from '../../lib/auth/tokens';
-import { authWith, freshEmail, strongPassword } from '../support/auth';
+import { authWith, freshEmail, loggedIn, strongPassword } from '../support/auth';
 import { dumpTable as dumpTableOf } from '../support/table-contents';
 
 /** Every item of this file's table. */
@@ -23,12 +23,12 @@ describe('tokens at rest', () => {
       const email = freshEmail();
       const password = strongPassword();
       await auth.registerUser(email, password);
-      const first = await auth.logins.logIn(email, password);
-      const second = await auth.logins.logIn(email, password);
+      const first = loggedIn(await auth.logins.logIn(email, password));
+      const second = loggedIn(await auth.logins.logIn(email, password));
       const usedToken = await auth.getResetPasswordToken(email);
       const newPassword = strongPassword();
       await auth.updatePassword(usedToken, newPassword, email);
-      const session = await auth.logins.logIn(email, newPassword);
+      const session = loggedIn(await auth.logins.logIn(email, newPassword));
       const pendingToken = await auth.getResetPasswordToken(email);
       for (const loggedIn of [first, second, session]) secrets.push(loggedIn.sessionId);
       secrets.push(usedToken, pendingToken);
@@ -59,7 +59,7 @@ describe('tokens at rest', () => {
       const email = freshEmail();
       const password = strongPassword();
       await registration.registerUser(email, password);
-      const { sessionId } = await logins.logIn(email, password);
+      const { sessionId } = loggedIn(await logins.logIn(email, password));
       await emailChanges.request(sessionId, password, freshEmail());
     }
     // act

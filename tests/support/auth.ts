@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Auth, type AuthSettings } from '../../lib/auth/auth';
+import type { LoggedIn, SecondFactorRequired } from '../../lib/auth/logins';
 import { config, db } from './app';
 
 /** An email no other test uses. */
@@ -27,4 +28,10 @@ export class ManualClock {
  */
 export function authWith(overrides: Partial<AuthSettings> = {}, clock?: ManualClock): Auth {
   return new Auth(db, { ...config, ...overrides }, clock?.now);
+}
+
+/** A login that started a session; the test fails if it asked for a second factor instead. */
+export function loggedIn(result: LoggedIn | SecondFactorRequired): LoggedIn {
+  if (!('sessionId' in result)) throw new Error('the login asked for a second factor');
+  return result;
 }
