@@ -19,14 +19,21 @@ export interface Platform {
 /** Builds a route's services (clients, store, rules) from the platform. */
 export type ServiceBuilder<S> = (platform: Platform) => S;
 
-/** config → logs and metrics → the services `build` makes (clients, store, rules). */
-export function compose<S>(env: Env, build: ServiceBuilder<S>): Platform & S {
+/**
+ * config → logs and metrics → the services `build` makes (clients, store, rules). `now` is the
+ * clock every rule reads: the system's, or a test's.
+ */
+export function compose<S>(
+  env: Env,
+  build: ServiceBuilder<S>,
+  now: () => number = Date.now,
+): Platform & S {
   const config = loadConfig(env);
   const platform: Platform = {
     config,
     logger: createLogger(config),
     metrics: createMetrics(config),
-    now: Date.now,
+    now,
   };
   return { ...platform, ...build(platform) };
 }

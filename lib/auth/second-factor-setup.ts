@@ -17,6 +17,7 @@ import {
   WrongMfaCode,
   WrongPassword,
 } from './errors';
+import { FAILURES_CLEARED } from './accounts';
 import { recordAuthEvent } from './events';
 import {
   deviceTrustOf,
@@ -75,6 +76,8 @@ export class SecondFactorSetup {
     const pending = {
       totp_pending: await this.factor.seal(checked.id, secret),
       totp_pending_expires_at: this.now() + ENROLMENT_TTL_MS,
+      // The right password ends a run of failures, as a login's does.
+      ...FAILURES_CLEARED,
     };
     const stored = this.db.updateUser(checked.id, pending, {
       hashed_password: checked.hashed_password,
@@ -160,8 +163,9 @@ export class SecondFactorSetup {
   }
 
   /**
-   * Writes the factor's change with the end of every other session, on the user as stored: only
-   * while it still has the hash that was checked and `expected` (else ConflictError).
+   * Writes the factor's change with the end of every other session and of the failures (the
+   * password and code were right), on the user as stored: only while it still has the hash that
+   * was checked and `expected` (else ConflictError).
    */
   private rewrite(
     user: User,
@@ -172,7 +176,11 @@ export class SecondFactorSetup {
     return this.db.rewriteUser(
       user,
       (current) => ({
-        changes: { ...changes, sessions: onlySession(current.sessions, handle, this.now()) },
+        changes: {
+          ...changes,
+          ...FAILURES_CLEARED,
+          sessions: onlySession(current.sessions, handle, this.now()),
+        },
       }),
       { ...expected, hashed_password: user.hashed_password },
     );

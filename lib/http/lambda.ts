@@ -104,10 +104,14 @@ export function errorResponse(error: unknown, requestId: string, logger: Logger)
 /**
  * The Lambda handler of a route: composes its services from `env` once (at cold start), then for
  * each request refuses a cross-site browser request that changes state, runs the route, maps
- * errors, and writes one log line and the request's metrics.
+ * errors, and writes one log line and the request's metrics. `now`: the clock of its rules.
  */
-export function lambdaHandler<S>(env: Env, route: RouteDefinition<S>): LambdaHandler {
-  const app = compose(env, route.services);
+export function lambdaHandler<S>(
+  env: Env,
+  route: RouteDefinition<S>,
+  now?: () => number,
+): LambdaHandler {
+  const app = compose(env, route.services, now);
   const handle = route.handle(app);
   const ownAnswer = route.answerError?.(app);
   return async (event, context) => {

@@ -51,10 +51,14 @@ const entries = new Map(
 /**
  * A route's Lambda handler, composed from the test environment with `overrides` on top, with the
  * limits its route table entry gives its Lambda entry (a per-client budget on the `credential`
- * routes).
+ * routes), and the clock `now` (the system's by default).
  */
-export function handlerFor<S>(route: RouteDefinition<S>, overrides: Env = {}): LambdaHandler {
+export function handlerFor<S>(
+  route: RouteDefinition<S>,
+  overrides: Env = {},
+  now?: () => number,
+): LambdaHandler {
   const entry = entries.get(route as RouteDefinition<unknown>);
   if (entry === undefined) throw new Error('the route table names no module with this route');
-  return lambdaHandler(testEnv(overrides), withLimits(route, limitsOf(entry)));
+  return lambdaHandler(testEnv(overrides), withLimits(route, limitsOf(entry)), now);
 }
