@@ -8,7 +8,12 @@ import { Sessions } from '../../lib/auth/sessions';
 import { config, db } from '../support/app';
 import { digestToken } from '../../lib/auth/tokens';
 import { authWith, freshEmail, loggedIn, strongPassword } from '../support/auth';
-import { dumpTable as dumpTableOf } from '../support/table-contents';
+import { generate } from 'otplib';
+import { handlerFor } from '../support/app';
+import { httpEvent, sessionCookieOf } from '../support/events';
+import { bodyOf } from '../support/responses';
+import { definitionOf } from '../support/routes';
+import { dumpTable as dumpTableOf, snapshotTable } from '../support/table-contents';
 
 /** Every item of this file's table. */
 const dumpTable = () => dumpTableOf(inject('dynamodbEndpoint'), config.usersTable);
@@ -89,5 +94,52 @@ describe('tokens at rest', () => {
       auth.updatePassword(item?.reset_token as string, strongPassword(), email),
     ).rejects.toBeInstanceOf(InvalidResetToken);
     expect(await auth.validLogin(email, password)).toBe(true);
+  });
+
+  it('a dump holds no TOTP secret, recovery code or challenge token in the clear', async () => {
+    // prepare: accounts with a second factor, one with an enrolment still pending, and logins
+    // waiting for their code; every secret caught from the answers
+    const route = (key: string) => handlerFor(definitionOf(key));
+    const [register, login, enrol, confirm] = [
+      route('POST /users'),
+      route('POST /sessions'),
+      route('POST /mfa/totp'),
+      route('PUT /mfa/totp'),
+    ];
+    const secrets: string[] = [];
+    const digests: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const form = { email: freshEmail(), password: strongPassword() };
+      await register(httpEvent('POST', '/users', { form }));
+      const cookies = [
+        `session_id=${sessionCookieOf(await login(httpEvent('POST', '/sessions', { form })))}`,
+      ];
+      const enrolment = await enrol(
+        httpEvent('POST', '/mfa/totp', { cookies, form: { password: form.password } }),
+      );
+      const { secret } = bodyOf(enrolment) as { secret: string };
+      secrets.push(secret, secret.toLowerCase());
+      if (i === 0) continue; // this one stays pending
+      const confirmed = await confirm(
+        httpEvent('PUT', '/mfa/totp', { cookies, form: { code: await generate({ secret }) } }),
+      );
+      const { recovery_codes } = bodyOf(confirmed) as { recovery_codes: string[] };
+      for (const code of recovery_codes) {
+        const plain = code.replaceAll('-', '');
+        secrets.push(code, plain);
+        digests.push(digestToken(plain));
+      }
+      const { mfa_token } = bodyOf(await login(httpEvent('POST', '/sessions', { form }))) as {
+        mfa_token: string;
+      };
+      secrets.push(mfa_token);
+      digests.push(digestToken(mfa_token));
+    }
+    // act: the table as stored, every attribute in its raw DynamoDB form (sets included)
+    const dump = JSON.stringify(await snapshotTable(inject('dynamodbEndpoint'), config.usersTable));
+    // assess: 3 secrets (twice), 2 x 10 recovery codes (twice), 2 challenge tokens
+    expect(secrets).toHaveLength(6 + 40 + 2);
+    expect(secrets.filter((secret) => dump.includes(secret))).toEqual([]);
+    expect(digests.filter((digest) => !dump.includes(digest))).toEqual([]);
   });
 });
