@@ -3,8 +3,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 /**
  * Who the caller of a route behind the session authorizer is: what the authorizer puts in its
  * context and API Gateway hands the route as `event.requestContext.authorizer.lambda`. Strings
- * only, so that nothing is lost or retyped on the way: `emailVerified` travels as "true" or
- * "false" (`SessionContext` reads it as a boolean).
+ * only, so that nothing is lost or retyped on the way: `emailVerified` and `mfa` travel as "true"
+ * or "false" (`SessionContext` reads them as booleans).
  */
 export interface CarriedSessionContext {
   /** The user's id: stable for the life of the account, the key to store things under. */
@@ -15,11 +15,16 @@ export interface CarriedSessionContext {
   sessionExpiresAt: string;
   /** Whether the user followed the link mailed to `email`: "true" or "false". */
   emailVerified: 'true' | 'false';
+  /** Whether the session's login passed a second factor: "true" or "false". */
+  mfa: 'true' | 'false';
 }
 
-export type SessionContext = Omit<CarriedSessionContext, 'emailVerified'> & {
+export type SessionContext = Omit<CarriedSessionContext, 'emailVerified' | 'mfa'> & {
   emailVerified: boolean;
+  mfa: boolean;
 };
+
+const isFlag = (value: unknown): value is 'true' | 'false' => value === 'true' || value === 'false';
 
 type Carried = Partial<Record<keyof CarriedSessionContext, unknown>>;
 
@@ -30,14 +35,21 @@ type Carried = Partial<Record<keyof CarriedSessionContext, unknown>>;
  */
 export function sessionContext(event: APIGatewayProxyEventV2): SessionContext {
   const { authorizer } = event.requestContext as { authorizer?: { lambda?: Carried } };
-  const { userId, email, sessionExpiresAt, emailVerified } = authorizer?.lambda ?? {};
+  const { userId, email, sessionExpiresAt, emailVerified, mfa } = authorizer?.lambda ?? {};
   if (
     typeof userId !== 'string' ||
     typeof email !== 'string' ||
     typeof sessionExpiresAt !== 'string' ||
-    (emailVerified !== 'true' && emailVerified !== 'false')
+    !isFlag(emailVerified) ||
+    !isFlag(mfa)
   ) {
     throw new Error('no session authorizer context: is the route behind the session authorizer?');
   }
-  return { userId, email, sessionExpiresAt, emailVerified: emailVerified === 'true' };
+  return {
+    userId,
+    email,
+    sessionExpiresAt,
+    emailVerified: emailVerified === 'true',
+    mfa: mfa === 'true',
+  };
 }

@@ -87,7 +87,13 @@ describe('GET /whoami behind the session authorizer, through `npm start`', () =>
       const userId = String(cookie.body.userId);
       const sessionExpiresAt = String(cookie.body.sessionExpiresAt);
       // The local stage verifies optionally: a new account's address is not verified yet.
-      expect(cookie.body).toEqual({ userId, email, sessionExpiresAt, emailVerified: false });
+      expect(cookie.body).toEqual({
+        userId,
+        email,
+        sessionExpiresAt,
+        emailVerified: false,
+        mfa: false,
+      });
       const key = { id: { S: sessionItemId(digestToken(sessionId)) } };
       const { Item } = await dynamodb.send(
         new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }),

@@ -76,6 +76,8 @@ describe('the session authorizer', () => {
         email,
         sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
         emailVerified: 'false',
+        // A login with the password alone.
+        mfa: 'false',
       };
       for (const options of presented(sessionId)) {
         // act + assess: each gets their own identity, whichever way it is presented
@@ -185,6 +187,7 @@ describe('GET /whoami', () => {
           sessionExpiresAt: new Date(stored?.expires_at ?? 0).toISOString(),
           // Carried as "false" in the authorizer's context, read back as a boolean.
           emailVerified: false,
+          mfa: false,
         },
       ]);
     }
