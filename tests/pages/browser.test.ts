@@ -100,9 +100,11 @@ describe.skipIf(!chromiumInstalled)(
     it('the whole journey: sign up, a wrong password, log in, profile, log out, reset, log in again', async () => {
       const page = await freshPage();
       await wholeJourney(page, `${service.baseUrl}/`, timer, shoot);
-      // No cookie domain on this stage: the cookie is the host's alone (no Domain attribute).
+      // No cookie domain on this stage: the session cookie is the host's alone (no Domain
+      // attribute), as the device cookie the login earned always is.
       const cookies = await page.context().cookies();
-      expect(cookies.map(({ name, domain }) => [name, domain])).toEqual([
+      expect(cookies.map(({ name, domain }) => [name, domain]).sort()).toEqual([
+        ['device', 'localhost'],
         ['session_id', 'localhost'],
       ]);
     }, 90_000);
