@@ -1,6 +1,7 @@
 import { mfaLoginServices } from '../lib/auth/mfa-logins';
 import { loginCookies } from '../lib/http/cookies';
-import { FACTOR_FIELDS, factorProof, readFields } from '../lib/http/fields';
+import { FACTOR_FIELDS, proofOf } from '../lib/http/confirmed-change';
+import { readFields } from '../lib/http/fields';
 import { defineRoute } from '../lib/http/lambda';
 import { json } from '../lib/http/response';
 
@@ -11,7 +12,7 @@ export const route = defineRoute({
     ({ mfaLogins, config }) =>
     async (event) => {
       const fields = await readFields(event, ['mfa_token'], config.maxBodyBytes, FACTOR_FIELDS);
-      const loggedIn = await mfaLogins.complete(fields.mfa_token, factorProof(fields));
+      const loggedIn = await mfaLogins.complete(fields.mfa_token, proofOf(fields));
       const { spent, user } = loggedIn;
       return json(
         200,

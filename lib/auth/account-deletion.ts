@@ -10,12 +10,8 @@ import {
   type DeviceTrust,
   type PasswordCheckSettings,
 } from './password-check';
-import {
-  requireSecondFactor,
-  SecondFactor,
-  secondFactorOf,
-  type FactorProof,
-} from './second-factor';
+import type { ConfirmedChange } from './confirmed-change';
+import { requireSecondFactor, secondFactorOf, type SecondFactor } from './second-factor';
 import { Sessions, type SessionSettings } from './sessions';
 
 export type AccountDeletionSettings = PasswordCheckSettings & SessionSettings;
@@ -42,12 +38,7 @@ export class AccountDeletion {
    * user goes with every item keyed by it in one transaction: each session is denied from then
    * on, every token dies, and the address can register again at once.
    */
-  async deleteAccount(
-    sessionId: string | null | undefined,
-    password: string,
-    deviceCookie?: string,
-    proof: FactorProof = {},
-  ): Promise<void> {
+  async deleteAccount({ sessionId, password, proof, deviceCookie }: ConfirmedChange): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
     const checked = await this.passwords.require(user, password, deviceCookie);
     await requireSecondFactor(this.factor, this.passwords, checked, proof, deviceCookie);

@@ -15,12 +15,8 @@ import {
   type DeviceTrust,
   type PasswordCheckSettings,
 } from './password-check';
-import {
-  requireSecondFactor,
-  SecondFactor,
-  secondFactorOf,
-  type FactorProof,
-} from './second-factor';
+import type { ConfirmedChange } from './confirmed-change';
+import { requireSecondFactor, secondFactorOf, type SecondFactor } from './second-factor';
 import { Sessions, type SessionSettings } from './sessions';
 import { digestToken, generateUuid, isWellFormedToken } from './tokens';
 
@@ -63,11 +59,8 @@ export class EmailChanges {
    * a recovery code (`proof`). A new request replaces a pending one.
    */
   async request(
-    sessionId: string | null | undefined,
-    password: string,
+    { sessionId, password, proof, deviceCookie }: ConfirmedChange,
     newEmail: string,
-    deviceCookie?: string,
-    proof: FactorProof = {},
   ): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
     const normalised = normaliseEmail(newEmail);

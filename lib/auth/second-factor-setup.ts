@@ -26,12 +26,8 @@ import {
   type PasswordCheckSettings,
 } from './password-check';
 import { newRecoveryCodes } from './recovery-codes';
-import {
-  requireSecondFactor,
-  SecondFactor,
-  secondFactorOf,
-  type FactorProof,
-} from './second-factor';
+import type { ConfirmedChange } from './confirmed-change';
+import { requireSecondFactor, SecondFactor, secondFactorOf } from './second-factor';
 import { onlySession } from './session-set';
 import { Sessions, type SessionSettings } from './sessions';
 import { acceptedStep, newTotpSecret, otpauthUri } from './totp';
@@ -117,13 +113,8 @@ export class SecondFactorSetup {
   }
 
   /** Turns the second factor off, given the password and a code or recovery code. */
-  async disable(
-    sessionId: string | null | undefined,
-    password: string,
-    proof: FactorProof,
-    deviceCookie?: string,
-  ): Promise<void> {
-    const { session, user } = await this.proven(sessionId, password, proof, deviceCookie);
+  async disable(change: ConfirmedChange): Promise<void> {
+    const { session, user } = await this.proven(change);
     const written = this.rewrite(user, session.handle, {}, {
       totp_secret: null,
       totp_last_step: null,
@@ -134,13 +125,8 @@ export class SecondFactorSetup {
   }
 
   /** A new set of recovery codes, given the password and a code or recovery code; the old die. */
-  async replaceRecoveryCodes(
-    sessionId: string | null | undefined,
-    password: string,
-    proof: FactorProof,
-    deviceCookie?: string,
-  ): Promise<string[]> {
-    const { session, user } = await this.proven(sessionId, password, proof, deviceCookie);
+  async replaceRecoveryCodes(change: ConfirmedChange): Promise<string[]> {
+    const { session, user } = await this.proven(change);
     const { codes, digests } = newRecoveryCodes();
     const written = this.rewrite(user, session.handle, {}, { recovery_codes: digests });
     if ((await unlessReset(written)) === null) throw new WrongPassword();
@@ -149,12 +135,7 @@ export class SecondFactorSetup {
   }
 
   /** The caller, once their password and second factor are proven; MfaNotEnabled without one. */
-  private async proven(
-    sessionId: string | null | undefined,
-    password: string,
-    proof: FactorProof,
-    deviceCookie?: string,
-  ) {
+  private async proven({ sessionId, password, proof, deviceCookie }: ConfirmedChange) {
     const { session, user } = await this.sessions.caller(sessionId);
     const checked = await this.passwords.require(user, password, deviceCookie);
     if (!SecondFactor.enabled(checked)) throw new MfaNotEnabled();

@@ -32,14 +32,3 @@ export async function readFields<const Name extends string, const Optional exten
   }
   return fields;
 }
-
-/** The optional fields that prove a second factor: an authenticator code or a recovery code. */
-export const FACTOR_FIELDS = ['code', 'recovery_code'] as const;
-
-/** A second factor's proof, as the request gave it (lib/auth/second-factor.ts reads it). */
-export function factorProof(fields: { code?: string; recovery_code?: string }) {
-  return {
-    ...(fields.code !== undefined && { code: fields.code }),
-    ...(fields.recovery_code !== undefined && { recoveryCode: fields.recovery_code }),
-  };
-}

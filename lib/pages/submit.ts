@@ -11,6 +11,7 @@ import { resetRequestServices } from '../auth/reset-requests';
 import { sessionServices } from '../auth/sessions';
 import { MfaCodeRequired } from '../auth/errors';
 import { parseBody } from '../http/body';
+import { readConfirmedChange } from '../http/confirmed-change';
 import {
   clearedSessionCookies,
   DEVICE_COOKIE,
@@ -136,13 +137,8 @@ function formActions(
       return { answer: {} };
     },
     'change-email': async (event) => {
-      const fields = await read(event, ['password', 'new_email']);
-      await app.emailChanges.request(
-        session(event),
-        fields.password,
-        fields.new_email,
-        device(event),
-      );
+      const change = await readConfirmedChange(event, config.maxBodyBytes, ['new_email']);
+      await app.emailChanges.request(change, change.fields.new_email);
       return { answer: {} };
     },
     'confirm-email': async (event) => {
@@ -161,8 +157,9 @@ function formActions(
       return { answer: {} };
     },
     'delete-account': async (event) => {
-      const { password } = await read(event, ['password']);
-      await app.accountDeletion.deleteAccount(session(event), password, device(event));
+      await app.accountDeletion.deleteAccount(
+        await readConfirmedChange(event, config.maxBodyBytes),
+      );
       return { answer: {}, cookies: clearedSessionCookies(config) };
     },
   };

@@ -2,6 +2,7 @@
 // behind indexes that lag as AWS's do, and the mails read from a real SES v2 emulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_LIKE_LAG_MS } from '../support/lagging-dynamodb';
+import { jsonApi } from '../support/json-api';
 import { startLocalService, type LocalService } from '../support/local-service';
 import { freshEmail, strongPassword } from '../support/auth';
 import { startSesEmulator, type SesEmulator } from '../support/ses-emulator';
@@ -27,22 +28,8 @@ describe('the account controls through `npm start`, indexes lagging 1 s, verific
     await mail.stop();
   });
 
-  async function call(method: string, path: string, body?: object, sessionId?: string) {
-    const response = await fetch(new URL(path, service.baseUrl), {
-      method,
-      headers: {
-        ...(body && { 'Content-Type': 'application/json' }),
-        ...(sessionId !== undefined && { Authorization: `Bearer ${sessionId}` }),
-      },
-      ...(body && { body: JSON.stringify(body) }),
-    });
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('session_id='));
-    return {
-      status: response.status,
-      body: (await response.json()) as Record<string, unknown>,
-      sessionId: cookie?.slice('session_id='.length).split(';')[0],
-    };
-  }
+  const call = (...args: Parameters<ReturnType<typeof jsonApi>>) =>
+    jsonApi(service.baseUrl)(...args);
 
   async function tokenMailed(to: string, name: string): Promise<string> {
     const text = (await mail.mailsTo(to)).at(-1)?.body.text ?? '';

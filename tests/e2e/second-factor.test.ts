@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOTP_PERIOD_SECONDS } from '../../lib/auth/totp';
 import { freshEmail, strongPassword } from '../support/auth';
 import { AWS_LIKE_LAG_MS } from '../support/lagging-dynamodb';
+import { jsonApi } from '../support/json-api';
 import { startLocalService, type LocalService } from '../support/local-service';
 
 describe('a second factor through `npm start`, indexes lagging 1 s', () => {
@@ -19,23 +20,8 @@ describe('a second factor through `npm start`, indexes lagging 1 s', () => {
     await service.stop();
   });
 
-  async function call(method: string, path: string, body?: object, sessionId?: string) {
-    const response = await fetch(new URL(path, service.baseUrl), {
-      method,
-      headers: {
-        ...(body && { 'Content-Type': 'application/json' }),
-        ...(sessionId !== undefined && { Authorization: `Bearer ${sessionId}` }),
-      },
-      ...(body && { body: JSON.stringify(body) }),
-    });
-    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('session_id='));
-    return {
-      status: response.status,
-      code: response.headers.get('x-error-code'),
-      body: (await response.json()) as Record<string, unknown>,
-      sessionId: cookie?.slice('session_id='.length).split(';')[0],
-    };
-  }
+  const call = (...args: Parameters<ReturnType<typeof jsonApi>>) =>
+    jsonApi(service.baseUrl)(...args);
 
   /** The code an authenticator app shows, `steps` time steps from now. */
   const codeOf = (secret: string, steps = 0) =>

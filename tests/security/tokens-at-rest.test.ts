@@ -65,7 +65,7 @@ describe('tokens at rest', () => {
       const password = strongPassword();
       await registration.registerUser(email, password);
       const { sessionId } = loggedIn(await logins.logIn(email, password));
-      await emailChanges.request(sessionId, password, freshEmail());
+      await emailChanges.request({ sessionId, password, proof: {} }, freshEmail());
     }
     // act
     const dump = JSON.stringify(await dumpTable());
