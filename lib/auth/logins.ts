@@ -6,7 +6,7 @@ import { documentClientOf, userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
-import { EmailNotVerified, InvalidCredentials } from './errors';
+import { EmailNotVerified, InvalidCredentials, MfaCodeRequired } from './errors';
 import { recordAuthEvent } from './events';
 import {
   deviceTrustOf,
@@ -97,7 +97,9 @@ export class Logins {
       // Upgrade a hash made at a lower cost, now that we hold the password.
       changes.hashed_password = await hashPassword(password, this.settings.bcryptCost);
     }
-    if (SecondFactor.enabled(user) && this.challenges !== null) {
+    if (SecondFactor.enabled(user)) {
+      // Without a challenge store (the library facade) there is no second step: no session.
+      if (this.challenges === null) throw new MfaCodeRequired();
       return this.challenge(user, changes, device, userAgent, this.challenges);
     }
     return this.finish(user, { userAgent, changes, clearFailures: device === null });

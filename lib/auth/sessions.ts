@@ -7,7 +7,6 @@ import type { StoredSession } from '../store/session';
 import type { SessionRef, User } from '../store/user';
 import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
 import { summariseUserAgent } from './device';
-import { normaliseEmail } from './email';
 import { SessionNotFound, UnknownSession } from './errors';
 import { recordAuthEvent } from './events';
 import { liveOnly, onlySession, without, withSession } from './session-set';
@@ -116,12 +115,6 @@ export class Sessions {
       expected,
     );
     return sessionId;
-  }
-
-  /** The seed's createSession: a new session for the email's user; null if nobody has it. */
-  async createSession(email: string): Promise<string | null> {
-    const user = await findUser(this.db, { email: normaliseEmail(email) });
-    return user === null ? null : this.start(user);
   }
 
   /**

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { authorizerHandler } from '../../lib/http/authorizer';
 import { CHALLENGE_TTL_MS } from '../../lib/auth/logins';
 import { handlerFor, testEnv } from '../support/app';
-import { freshEmail, ManualClock, strongPassword } from '../support/auth';
+import { MfaCodeRequired } from '../../lib/auth/errors';
+import { authWith, freshEmail, ManualClock, strongPassword } from '../support/auth';
 import { authorizerEvent, httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { bodyOf } from '../support/responses';
 import { definitionOf } from '../support/routes';
@@ -342,6 +343,18 @@ describe('the second factor cannot be bypassed', () => {
     const next = await s.challenge({ email: form.email, password: newPassword });
     expect((await s.secondStep({ mfa_token: next, code: await s.codeOf(secret) })).statusCode).toBe(
       200,
+    );
+  });
+
+  it("gives the library facade (the seed's validLogin and createSession) no session", async () => {
+    const s = service();
+    const { form } = await s.enrolled();
+    const auth = authWith();
+    expect(await auth.validLogin(form.email, form.password)).toBe(true);
+    await expect(auth.createSession(form.email)).rejects.toBeInstanceOf(MfaCodeRequired);
+    await expect(auth.createSession(form.email)).rejects.toBeInstanceOf(MfaCodeRequired);
+    await expect(auth.logins.logIn(form.email, form.password)).rejects.toBeInstanceOf(
+      MfaCodeRequired,
     );
   });
 
