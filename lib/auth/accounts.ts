@@ -11,6 +11,14 @@ export function hasFailures(user: User): boolean {
   return user.failed_logins > 0 || user.locked_until !== null;
 }
 
+/**
+ * Whether the account has a second factor (lib/auth/second-factor.ts). Here, apart from the code
+ * checks, so that a function that only asks (POST /sessions) does not bundle the TOTP library.
+ */
+export function hasSecondFactor(user: User): boolean {
+  return user.totp_secret !== null;
+}
+
 /** The user matching the filters, or null: for the rules, "nobody" is an answer, not an error. */
 export async function findUser(db: DB, filters: UserFilters): Promise<User | null> {
   try {

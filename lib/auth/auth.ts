@@ -2,7 +2,7 @@ import type { Config } from '../platform/config';
 import { SesMailer, type Mailer } from '../platform/mailer';
 import type { DB } from '../store/db';
 import type { User } from '../store/user';
-import { findUser } from './accounts';
+import { findUser, hasSecondFactor } from './accounts';
 import { CheckedBefore } from './checked';
 import { normaliseEmail } from './email';
 import { EmailVerification } from './email-verification';
@@ -12,7 +12,6 @@ import { Registration } from './registration';
 import { ResetRequests } from './reset-requests';
 import { Sessions } from './sessions';
 import { MfaCodeRequired } from './errors';
-import { SecondFactor } from './second-factor';
 import { generateUuid } from './tokens';
 
 export type AuthSettings = Pick<
@@ -101,7 +100,7 @@ export class Auth {
     if (user === null) return null;
     // The seed's two calls know nothing of a second factor: an account with one gets no session
     // this way (MfaCodeRequired), only through POST /sessions and POST /sessions/mfa.
-    if (SecondFactor.enabled(user)) throw new MfaCodeRequired();
+    if (hasSecondFactor(user)) throw new MfaCodeRequired();
     return checked === undefined ? this.sessions.start(user) : this.logins.startSession(checked);
   }
 

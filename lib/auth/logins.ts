@@ -4,7 +4,7 @@ import type { DB, UserChanges } from '../store/db';
 import { MfaChallenges } from '../store/mfa-challenges';
 import { documentClientOf, userStoreOf } from '../store/open';
 import type { User } from '../store/user';
-import { findUser, hasFailures, FAILURES_CLEARED } from './accounts';
+import { findUser, hasFailures, hasSecondFactor, FAILURES_CLEARED } from './accounts';
 import { normaliseEmail } from './email';
 import { EmailNotVerified, InvalidCredentials, MfaCodeRequired } from './errors';
 import { recordAuthEvent } from './events';
@@ -18,7 +18,6 @@ import {
 } from './password-check';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords';
 import type { Device } from './device-cookies';
-import { SecondFactor } from './second-factor';
 import { Sessions, type SessionStart } from './sessions';
 import { digestToken, generateUuid } from './tokens';
 
@@ -97,7 +96,7 @@ export class Logins {
       // Upgrade a hash made at a lower cost, now that we hold the password.
       changes.hashed_password = await hashPassword(password, this.settings.bcryptCost);
     }
-    if (SecondFactor.enabled(user)) {
+    if (hasSecondFactor(user)) {
       // Without a challenge store (the library facade) there is no second step: no session.
       if (this.challenges === null) throw new MfaCodeRequired();
       return this.challenge(user, changes, device, userAgent, this.challenges);

@@ -10,13 +10,13 @@ import { MfaChallenges, type MfaChallenge } from '../store/mfa-challenges';
 import { documentClientOf, userStoreOf } from '../store/open';
 import type { User } from '../store/user';
 import type { DB } from '../store/db';
-import { findUser } from './accounts';
+import { findUser, hasSecondFactor } from './accounts';
 import type { Device } from './device-cookies';
 import { InvalidMfaChallenge, MfaCodeRequired, WrongMfaCode } from './errors';
 import { recordAuthEvent } from './events';
 import { CHALLENGE_MAX_FAILURES, loginsOf, type LoggedIn, type Logins } from './logins';
 import { deviceTrustOf, PasswordCheck, type PasswordCheckSettings } from './password-check';
-import { SecondFactor, secondFactorOf, type FactorProof, type Spent } from './second-factor';
+import { secondFactorOf, type FactorProof, type SecondFactor, type Spent } from './second-factor';
 import { digestToken, isWellFormedToken } from './tokens';
 
 export type CompletedLogin = LoggedIn & { spent: Spent };
@@ -72,7 +72,7 @@ export class MfaLogins {
     if (
       user === null ||
       user.device_generation !== challenge.generation ||
-      !SecondFactor.enabled(user)
+      !hasSecondFactor(user)
     ) {
       await this.challenges.consume(challenge.digest);
       throw new InvalidMfaChallenge();

@@ -17,7 +17,7 @@ import {
   WrongMfaCode,
   WrongPassword,
 } from './errors';
-import { FAILURES_CLEARED } from './accounts';
+import { FAILURES_CLEARED, hasSecondFactor } from './accounts';
 import { recordAuthEvent } from './events';
 import {
   deviceTrustOf,
@@ -27,7 +27,7 @@ import {
 } from './password-check';
 import { newRecoveryCodes } from './recovery-codes';
 import type { ConfirmedChange } from './confirmed-change';
-import { requireSecondFactor, SecondFactor, secondFactorOf } from './second-factor';
+import { requireSecondFactor, secondFactorOf, type SecondFactor } from './second-factor';
 import { onlySession } from './session-set';
 import { Sessions, type SessionSettings } from './sessions';
 import { acceptedStep, newTotpSecret, otpauthUri } from './totp';
@@ -67,7 +67,7 @@ export class SecondFactorSetup {
   ): Promise<Enrolment> {
     const { user } = await this.sessions.caller(sessionId);
     const checked = await this.passwords.require(user, password, deviceCookie);
-    if (SecondFactor.enabled(checked)) throw new MfaAlreadyEnabled();
+    if (hasSecondFactor(checked)) throw new MfaAlreadyEnabled();
     const secret = newTotpSecret();
     const pending = {
       totp_pending: await this.factor.seal(checked.id, secret),
@@ -138,7 +138,7 @@ export class SecondFactorSetup {
   private async proven({ sessionId, password, proof, deviceCookie }: ConfirmedChange) {
     const { session, user } = await this.sessions.caller(sessionId);
     const checked = await this.passwords.require(user, password, deviceCookie);
-    if (!SecondFactor.enabled(checked)) throw new MfaNotEnabled();
+    if (!hasSecondFactor(checked)) throw new MfaNotEnabled();
     await requireSecondFactor(this.factor, this.passwords, checked, proof, deviceCookie);
     return { session, user: checked };
   }

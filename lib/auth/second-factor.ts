@@ -10,6 +10,7 @@ import type { Platform } from '../app';
 import { serviceKeysOf } from '../platform/service-key';
 import type { DB } from '../store/db';
 import type { User } from '../store/user';
+import { hasSecondFactor } from './accounts';
 import { MfaCodeRequired, WrongMfaCode } from './errors';
 import { recordAuthEvent } from './events';
 import type { PasswordCheck } from './password-check';
@@ -32,11 +33,6 @@ export class SecondFactor {
     private readonly key: () => Promise<Buffer>,
     private readonly now: () => number = Date.now,
   ) {}
-
-  /** Whether the account has a second factor. */
-  static enabled(user: User): boolean {
-    return user.totp_secret !== null;
-  }
 
   /** A TOTP secret sealed for `userId`, as stored. */
   async seal(userId: string, secret: string): Promise<string> {
@@ -88,7 +84,7 @@ export async function requireSecondFactor(
   proof: FactorProof,
   deviceCookie?: string,
 ): Promise<Spent | null> {
-  if (!SecondFactor.enabled(user)) return null;
+  if (!hasSecondFactor(user)) return null;
   if (proof.code === undefined && proof.recoveryCode === undefined) throw new MfaCodeRequired();
   const spent = factor === null ? null : await factor.spend(user, proof);
   if (spent !== null) return spent;
