@@ -38,7 +38,12 @@ export class AccountDeletion {
    * user goes with every item keyed by it in one transaction: each session is denied from then
    * on, every token dies, and the address can register again at once.
    */
-  async deleteAccount({ sessionId, password, proof, deviceCookie }: ConfirmedChange): Promise<void> {
+  async deleteAccount({
+    sessionId,
+    password,
+    proof,
+    deviceCookie,
+  }: ConfirmedChange): Promise<void> {
     const { user } = await this.sessions.caller(sessionId);
     const checked = await this.passwords.require(user, password, deviceCookie);
     await requireSecondFactor(this.factor, this.passwords, checked, proof, deviceCookie);

@@ -145,7 +145,9 @@ export class InvalidMfaChallenge extends AuthError {
 /** A change to an account with a second factor came without a code or a recovery code. */
 export class MfaCodeRequired extends AuthError {
   constructor() {
-    super('a code from the authenticator app (code) or a recovery code (recovery_code) is required');
+    super(
+      'a code from the authenticator app (code) or a recovery code (recovery_code) is required',
+    );
   }
 }
 

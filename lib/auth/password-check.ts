@@ -129,9 +129,7 @@ export class PasswordCheck {
    */
   async countFailure(user: User, device: Device | null): Promise<void> {
     if (device === null || this.devices === null) {
-      const failures = await unlessReset(
-        this.db.countFailedLogin(user.id, user.hashed_password),
-      );
+      const failures = await unlessReset(this.db.countFailedLogin(user.id, user.hashed_password));
       if (failures !== null) await this.lockIfTooMany(user, failures);
       return;
     }

@@ -98,14 +98,19 @@ export class SecondFactorSetup {
     const step = await acceptedStep(secret, code, this.now(), null);
     if (step === null) throw new WrongMfaCode();
     const { codes, digests } = newRecoveryCodes();
-    const written = this.rewrite(user, session.handle, { totp_pending: pending }, {
-      totp_secret: pending,
-      totp_pending: null,
-      totp_pending_expires_at: null,
-      // The code that proved the app is spent: it cannot log in within its window.
-      totp_last_step: step,
-      recovery_codes: digests,
-    });
+    const written = this.rewrite(
+      user,
+      session.handle,
+      { totp_pending: pending },
+      {
+        totp_secret: pending,
+        totp_pending: null,
+        totp_pending_expires_at: null,
+        // The code that proved the app is spent: it cannot log in within its window.
+        totp_last_step: step,
+        recovery_codes: digests,
+      },
+    );
     // Another enrolment or a password reset came first: this one is no longer pending.
     if ((await unlessReset(written)) === null) throw new NoPendingEnrolment();
     recordAuthEvent('mfa_enabled');
@@ -115,11 +120,16 @@ export class SecondFactorSetup {
   /** Turns the second factor off, given the password and a code or recovery code. */
   async disable(change: ConfirmedChange): Promise<void> {
     const { session, user } = await this.proven(change);
-    const written = this.rewrite(user, session.handle, {}, {
-      totp_secret: null,
-      totp_last_step: null,
-      recovery_codes: [],
-    });
+    const written = this.rewrite(
+      user,
+      session.handle,
+      {},
+      {
+        totp_secret: null,
+        totp_last_step: null,
+        recovery_codes: [],
+      },
+    );
     if ((await unlessReset(written)) === null) throw new WrongPassword();
     recordAuthEvent('mfa_disabled');
   }
