@@ -91,6 +91,17 @@ function factorFormHtml(name: SecondFactorForm, state: SecondFactorFormsState): 
   );
 }
 
+/**
+ * The problem of a form of the section that its state no longer shows (turning off what another
+ * session turned off already): above the section's forms.
+ */
+function strayProblemHtml(shown: readonly SecondFactorForm[], state: SecondFactorFormsState) {
+  const { form, problem } = state;
+  if (problem === undefined || form === undefined || !isSecondFactorForm(form)) return '';
+  if (shown.includes(form)) return '';
+  return `\n<p class="form-error" role="alert">${escapeHtml(problem.text)}</p>`;
+}
+
 /** The profile's section: set it up when off; new recovery codes or turn it off when on. */
 export function secondFactorSectionHtml(
   view: SecondFactorView,
@@ -100,14 +111,14 @@ export function secondFactorSectionHtml(
   if (!view.enabled) {
     return `<section aria-labelledby="two-factor-title">
 ${title}
-<p id="two-factor-state">Off. With it on, logging in also asks for a code from an authenticator app on your phone, so your password alone no longer opens your account.</p>
+<p id="two-factor-state">Off. With it on, logging in also asks for a code from an authenticator app on your phone, so your password alone no longer opens your account.</p>${strayProblemHtml(['enrol-totp'], state)}
 ${factorFormHtml('enrol-totp', state)}
 </section>`;
   }
   const left = view.recoveryCodesLeft;
   return `<section aria-labelledby="two-factor-title">
 ${title}
-<p id="two-factor-state">On: logging in asks for a code from your authenticator app. ${left} unused recovery code${left === 1 ? '' : 's'} left.</p>
+<p id="two-factor-state">On: logging in asks for a code from your authenticator app. ${left} unused recovery code${left === 1 ? '' : 's'} left.</p>${strayProblemHtml(['replace-recovery-codes', 'disable-totp'], state)}
 <h3>New recovery codes</h3>
 <p>Make a new set when yours are lost or running out: the old ones stop working, and your other sessions end.</p>
 ${factorFormHtml('replace-recovery-codes', state)}
