@@ -136,11 +136,16 @@ export class SecondFactorSetup {
   /** Turns the second factor off, given the password and a code or recovery code. */
   async disable(change: ConfirmedChange): Promise<void> {
     const { session, user } = await this.proven(change);
-    const written = this.rewrite(user, session.handle, {}, {
-      totp_secret: null,
-      totp_last_step: null,
-      recovery_codes: [],
-    });
+    const written = this.rewrite(
+      user,
+      session.handle,
+      {},
+      {
+        totp_secret: null,
+        totp_last_step: null,
+        recovery_codes: [],
+      },
+    );
     if ((await unlessReset(written)) === null) throw new WrongPassword();
     recordAuthEvent('mfa_disabled');
   }
