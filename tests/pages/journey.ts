@@ -348,7 +348,7 @@ export async function accountJourney(
           body: JSON.stringify({ message: 'email not verified' }),
         }),
       );
-      expect(await page.locator('form[data-shown-on]').isHidden()).toBe(true);
+      expect(await page.locator('form[data-shown-on="email_not_verified"]').isHidden()).toBe(true);
       await page.getByLabel('Email').fill(newEmail);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Log in' }).click();
