@@ -90,10 +90,8 @@ export class SecondFactorSetup {
    */
   async confirm(sessionId: string | null | undefined, code: string): Promise<string[]> {
     const { session, user } = await this.sessions.caller(sessionId);
-    const { totp_pending: pending, totp_pending_expires_at: expiresAt } = user;
-    if (pending === null || expiresAt === null || expiresAt <= this.now()) {
-      throw new NoPendingEnrolment();
-    }
+    const pending = this.pendingOf(user);
+    if (pending === null) throw new NoPendingEnrolment();
     const secret = await this.factor.open(user.id, pending);
     const step = await acceptedStep(secret, code, this.now(), null);
     if (step === null) throw new WrongMfaCode();
@@ -115,6 +113,24 @@ export class SecondFactorSetup {
     if ((await unlessReset(written)) === null) throw new NoPendingEnrolment();
     recordAuthEvent('mfa_enabled');
     return codes;
+  }
+
+  /**
+   * The caller's pending enrolment, shown again (the pages' enrolment page after a wrong first
+   * code); null when none is pending or it expired.
+   */
+  async pending(sessionId: string | null | undefined): Promise<Enrolment | null> {
+    const { user } = await this.sessions.caller(sessionId);
+    const pending = this.pendingOf(user);
+    if (pending === null) return null;
+    const secret = await this.factor.open(user.id, pending);
+    return { secret, otpauth_uri: otpauthUri(secret, user.email, this.settings.productName) };
+  }
+
+  /** The user's sealed pending secret, while its enrolment lasts; null otherwise. */
+  private pendingOf(user: User): string | null {
+    const { totp_pending: pending, totp_pending_expires_at: expiresAt } = user;
+    return pending === null || expiresAt === null || expiresAt <= this.now() ? null : pending;
   }
 
   /** Turns the second factor off, given the password and a code or recovery code. */

@@ -3,12 +3,15 @@
  * account and takes one form. Like the profile, they are shown only with a live session
  * (lib/pages/session-pages.ts).
  */
-import { documentOf, escapeHtml, linksHtml } from './html';
-import { formHtml, type FormSpec, type FormState } from './views';
+import { documentOf, escapeHtml, linksHtml, type FieldSpec } from './html';
+import { formHtml, type FormSpec } from './form';
+import { FACTOR_PROOF_FIELDS, type SecondFactorView } from './second-factor-views';
+import type { FormState } from './views';
 
 export interface SessionPageAccount {
   email: string;
   pendingEmail: string | null;
+  secondFactor: SecondFactorView;
 }
 
 /** The one form of each of these pages (the email change's token is not typed: it is hidden). */
@@ -61,9 +64,21 @@ export function confirmEmailPageHtml(
   );
 }
 
-/** The second step of deleting the account: what it does, plainly, and the password. */
+/**
+ * The fields of a session page's form, as an error's sentence finds its place: the deletion's
+ * with the second factor's, which it asks for where the account has one.
+ */
+export function sessionPageFormFields(name: keyof typeof SESSION_PAGE_FORMS): readonly FieldSpec[] {
+  const { fields } = SESSION_PAGE_FORMS[name];
+  return name === 'delete-account' ? [...fields, ...FACTOR_PROOF_FIELDS] : fields;
+}
+
+/**
+ * The second step of deleting the account: what it does, plainly, and the password (and the
+ * second factor, where the account has one).
+ */
 export function deleteAccountPageHtml(account: SessionPageAccount, state: FormState = {}): string {
-  const form = SESSION_PAGE_FORMS['delete-account'];
+  const { fields, ...form } = SESSION_PAGE_FORMS['delete-account'];
   return documentOf(
     'Delete your account',
     [
@@ -73,7 +88,16 @@ export function deleteAccountPageHtml(account: SessionPageAccount, state: FormSt
       '<li>its email address can be registered again, by anyone;</li>',
       '<li>nothing can be undone: the account cannot be brought back.</li>',
       '</ul>',
-      formHtml({ ...form, page: 'delete-account', action: 'delete-account', danger: true }, state),
+      formHtml(
+        {
+          ...form,
+          fields: account.secondFactor.enabled ? [...fields, ...FACTOR_PROOF_FIELDS] : fields,
+          page: 'delete-account',
+          action: 'delete-account',
+          danger: true,
+        },
+        state,
+      ),
       linksHtml([['profile', 'Keep my account: back to your profile']]),
     ].join('\n'),
   );

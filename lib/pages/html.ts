@@ -44,6 +44,17 @@ export interface FieldSpec {
   type: 'email' | 'password' | 'text';
   autocomplete: string;
   hint?: string;
+  /** The keyboard a phone shows (`numeric`: digits only, for an authenticator's code). */
+  inputmode?: 'numeric';
+  /** A one-time code: like a password, never written back into a page. */
+  oneTime?: boolean;
+  /** Folded away under this summary (a `<details>`): an alternative to the field before it. */
+  folded?: string;
+}
+
+/** Whether what a field holds stays out of every page: a password, a one-time code. */
+export function isUnechoed(spec: Pick<FieldSpec, 'type' | 'oneTime'>): boolean {
+  return spec.type === 'password' || spec.oneTime === true;
 }
 
 /**
@@ -66,19 +77,28 @@ export function fieldHtml(
     `name="${spec.name}"`,
     `type="${spec.type}"`,
     `autocomplete="${spec.autocomplete}"`,
-    'required',
+    ...(spec.inputmode === undefined ? [] : [`inputmode="${spec.inputmode}"`]),
+    // An alternative is not required: the field it stands in for is.
+    ...(spec.folded === undefined ? ['required'] : []),
     `aria-describedby="${described.filter(Boolean).join(' ')}"`,
-    // A password is never written back into a page.
-    ...(spec.type !== 'password' && value !== '' ? [`value="${escapeHtml(value)}"`] : []),
+    // A password or a one-time code is never written back into a page.
+    ...(!isUnechoed(spec) && value !== '' ? [`value="${escapeHtml(value)}"`] : []),
     ...(error === undefined ? [] : ['aria-invalid="true"', 'autofocus']),
   ];
   const hint =
     spec.hint === undefined ? '' : `\n<p id="${id}-hint" class="hint">${escapeHtml(spec.hint)}</p>`;
-  return `<div class="field">
+  const field = `<div class="field">
 <label for="${id}">${escapeHtml(spec.label)}</label>${hint}
 <input ${attributes.join(' ')}>
 <p id="${id}-error" class="field-error" role="alert">${escapeHtml(error ?? '')}</p>
 </div>`;
+  // Unfolded when its sentence is shown: a person sees what went wrong.
+  return spec.folded === undefined
+    ? field
+    : `<details class="field-alternative"${error === undefined ? '' : ' open'}>
+<summary>${escapeHtml(spec.folded)}</summary>
+${field}
+</details>`;
 }
 
 /** A value the form sends that nobody types (the address a button mails, a link's token). */

@@ -12,8 +12,9 @@ export type Outcome =
 
 /**
  * The profile's forms, each posted to /account/<name>; an error comes back on the profile. The
- * session buttons are plain forms, posted as they are with JavaScript on or off; the others go
- * through app.js (their forms have data-api).
+ * session buttons, and the second factor's forms whose answer is a page of the server's (the
+ * enrolment's QR code, new recovery codes), are plain forms, posted as they are with JavaScript
+ * on or off; the others go through app.js (their forms have data-api).
  */
 const PROFILE_ACTIONS = [
   'logout',
@@ -21,12 +22,28 @@ const PROFILE_ACTIONS = [
   'end-other-sessions',
   'change-password',
   'change-email',
+  'enrol-totp',
+  'disable-totp',
+  'replace-recovery-codes',
 ] as const;
 
 export type ProfileAction = (typeof PROFILE_ACTIONS)[number];
 
 export function isProfileAction(name: string): name is ProfileAction {
   return (PROFILE_ACTIONS as readonly string[]).includes(name);
+}
+
+/**
+ * The forms of a step within another page, which no address shows by itself: the login's code
+ * (on the login page, after the right password) and the enrolment's first code (on the page that
+ * the enrolment answers with).
+ */
+const STEP_FORMS = ['login-mfa', 'confirm-totp'] as const;
+
+export type StepForm = (typeof STEP_FORMS)[number];
+
+export function isStepForm(name: string): name is StepForm {
+  return (STEP_FORMS as readonly string[]).includes(name);
 }
 
 /**
@@ -72,7 +89,40 @@ function afterProfileForm(form: ProfileAction, outcome: Outcome): string | null 
       return 'login?notice=logged-out';
     case 'logout':
       return 'login?notice=logged-out';
+    case 'disable-totp':
+      return 'profile?notice=mfa-disabled';
+    case 'enrol-totp':
+    case 'replace-recovery-codes':
+      // Answered with a page of their own (the QR code, the new codes), never sent on.
+      return null;
   }
+}
+
+/** After the login's code: where a login goes; back to log in when the challenge is over. */
+function afterLoginStep(outcome: Outcome, next: string | null): string {
+  const back = returnPage(next);
+  if (!outcome.ok) {
+    const query = new URLSearchParams({ notice: 'login-expired', ...(back && { next: back }) });
+    return `login?${query.toString()}`;
+  }
+  if (back !== null) return back;
+  // A recovery code was spent: the profile says so, where new ones are made.
+  return typeof outcome.answer.recovery_codes_remaining === 'number'
+    ? 'profile?notice=recovery-code-used'
+    : 'profile';
+}
+
+/**
+ * After a step's form: see afterLoginStep. The enrolment's first code is answered with the
+ * recovery codes, a page of its own; it leads away only once the enrolment is gone.
+ */
+function afterStep(form: StepForm, outcome: Outcome, next: string | null): string | null {
+  const code = outcome.ok ? null : outcome.code;
+  if (code === 'no_live_session') return 'login?notice=session-ended';
+  if (form === 'login-mfa') {
+    return outcome.ok || code === 'invalid_mfa_token' ? afterLoginStep(outcome, next) : null;
+  }
+  return code === 'mfa_enrolment_missing' ? 'profile?notice=mfa-setup-expired' : null;
 }
 
 /** After a form of a page that needs a session: the login page once the session is gone. */
@@ -94,6 +144,7 @@ export function nextPage(
   next: string | null = null,
 ): string | null {
   if (isProfileAction(form)) return afterProfileForm(form, outcome);
+  if (isStepForm(form)) return afterStep(form, outcome, next);
   if (form === 'delete-account' || form === 'confirm-email') {
     return afterSessionForm(form, outcome);
   }

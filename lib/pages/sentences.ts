@@ -23,6 +23,7 @@ type Place =
   | 'email'
   | 'password'
   | 'reset_token'
+  /** The second factor's code (a recovery code stands in for it, beside it). */
   | 'code';
 
 interface Sentence {
@@ -53,6 +54,9 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
       new_email: 'Enter the new email address.',
       reset_token: 'Enter the reset code from the mail.',
       verification_token: 'Enter the confirmation code from the mail.',
+      code: 'Enter the code from your authenticator app.',
+      // A field nobody types: the challenge of the login's second step, carried by its form.
+      mfa_token: 'This login step is incomplete. Log in again with your password.',
       // A field nobody types: the link's token, sent by the confirmation page.
       token: 'This link is incomplete. Open it again from the mail.',
     },
@@ -124,7 +128,7 @@ export const SENTENCES: Record<ErrorCode, Sentence> = {
   },
   invalid_mfa_code: {
     place: 'code',
-    text: 'This code is wrong or was already used. Enter the current code from your authenticator app.',
+    text: 'This code is wrong or was already used. Enter the code your authenticator app shows now, or an unused recovery code.',
   },
   invalid_mfa_token: {
     place: null,

@@ -45,6 +45,12 @@ function accountOf(user: User, app: PagesApp): AccountView {
     ...publicProfile(user),
     unconfirmed: app.config.emailVerification !== 'off' && !user.email_verified,
     pendingEmail: pending ? user.pending_email : null,
+    secondFactor: {
+      // SecondFactor.enabled's rule, read here without lib/auth/second-factor.ts, whose TOTP
+      // library the pages function has no use for.
+      enabled: user.totp_secret !== null,
+      recoveryCodesLeft: user.recovery_codes.length,
+    },
   };
 }
 

@@ -66,6 +66,16 @@ section { margin: 0 0 1.5rem; padding: 1.5rem 0 0; border-top: 1px solid #d5dbe3
 .pending { padding: 0.5rem 0.75rem; border-left: 4px solid var(--accent); background: #eef2ff; }
 .consequences li { margin: 0.25rem 0; }
 button.danger { background: var(--error); }
+h3 { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
+summary { cursor: pointer; color: var(--accent); margin: 0 0 0.75rem; }
+.steps { padding-left: 1.25rem; }
+.steps li { margin: 0 0 1rem; }
+.qr { margin: 0.5rem 0; }
+.qr svg { display: block; width: 12rem; height: 12rem; }
+.secret, .recovery-codes code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1rem; }
+.secret { overflow-wrap: anywhere; }
+.recovery-codes { columns: 2; padding-left: 1.25rem; }
+.code-actions { display: flex; gap: 1rem; align-items: center; }
 nav ul { list-style: none; padding: 0; margin: 1.5rem 0 0; }
 nav li { margin: 0.25rem 0; }
 `;

@@ -4,14 +4,15 @@ import { accountDeletionServices } from '../auth/account-deletion';
 import { emailChangeServices } from '../auth/email-changes';
 import { emailVerificationServices } from '../auth/email-verification';
 import { loginServices } from '../auth/logins';
+import { mfaLoginServices } from '../auth/mfa-logins';
 import { passwordChangeServices } from '../auth/password-changes';
 import { passwordResetServices } from '../auth/password-resets';
 import { registrationServices } from '../auth/registration';
 import { resetRequestServices } from '../auth/reset-requests';
+import { secondFactorSetupServices, type Enrolment } from '../auth/second-factor-setup';
 import { sessionServices } from '../auth/sessions';
-import { MfaCodeRequired } from '../auth/errors';
 import { parseBody } from '../http/body';
-import { readConfirmedChange } from '../http/confirmed-change';
+import { FACTOR_FIELDS, proofOf, readConfirmedChange } from '../http/confirmed-change';
 import {
   clearedSessionCookies,
   DEVICE_COOKIE,
@@ -25,22 +26,38 @@ import { readFields } from '../http/fields';
 import { errorJson } from '../http/error-answers';
 import { answerFor, type ErrorHandler, type RequestHandler } from '../http/lambda';
 import type { HttpResponse } from '../http/response';
-import { SESSION_PAGE_FORMS } from './account-views';
-import type { FieldSpec } from './html';
-import { isProfileAction, nextPage, returnPage, type ProfileAction } from './next-page';
+import { sessionPageFormFields } from './account-views';
+import { isUnechoed, type FieldSpec } from './html';
+import {
+  isProfileAction,
+  isStepForm,
+  nextPage,
+  returnPage,
+  type ProfileAction,
+  type StepForm,
+} from './next-page';
+import { qrCodeSvg } from './qr-code';
 import { htmlPage, NOT_FOUND, seeOther } from './respond';
-import { describeProblem } from './sentences';
+import {
+  enrolPageHtml,
+  FACTOR_PROOF_FIELDS,
+  CONFIRM_FIELDS,
+  recoveryCodesPageHtml,
+} from './second-factor-views';
+import { describeProblem, type Problem } from './sentences';
 import { isSessionPage, sessionPage, type SessionPageName } from './session-pages';
 import { FORM_PAGES, formPageHtml, isFormName, profileFormFields, type FormName } from './views';
 
 /**
- * What the forms run, together: the services of sign-up, login, logout, both reset routes and the
- * account's own controls, over the one store the function's platform holds (lib/store/open.ts).
+ * What the forms run, together: the services of sign-up, login (both steps), logout, both reset
+ * routes and the account's own controls (its second factor's too), over the one store the
+ * function's platform holds (lib/store/open.ts).
  */
 export function formServices(platform: Platform) {
   return {
     ...registrationServices(platform),
     ...loginServices(platform),
+    ...mfaLoginServices(platform),
     ...sessionServices(platform),
     ...resetRequestServices(platform),
     ...passwordResetServices(platform),
@@ -48,23 +65,51 @@ export function formServices(platform: Platform) {
     ...emailVerificationServices(platform),
     ...emailChangeServices(platform),
     ...accountDeletionServices(platform),
+    ...secondFactorSetupServices(platform),
   };
 }
 
 type FormApp = Platform & ReturnType<typeof formServices>;
 
-/** What a form's service call gave: what the next page reads of it (nextPage), and the cookies. */
+/**
+ * What a form's service call gave: what the next page reads of it (nextPage), and the cookies;
+ * or the page it is answered with at once, for what no address may carry (the login's challenge,
+ * the enrolment's secret, the recovery codes).
+ */
 interface Done {
   answer: Record<string, unknown>;
   cookies?: string[];
+  page?: string;
 }
 
-/** Every form the pages post: a page's own, a profile form, a session page's. */
-type FormAction = FormName | ProfileAction | Exclude<SessionPageName, 'profile'>;
+/** Every form the pages post: a page's own, a profile form, a session page's, a step's. */
+type FormAction = FormName | ProfileAction | Exclude<SessionPageName, 'profile'> | StepForm;
 
 function isFormAction(name: string): name is FormAction {
-  return isFormName(name) || isProfileAction(name) || (isSessionPage(name) && name !== 'profile');
+  return (
+    isFormName(name) ||
+    isProfileAction(name) ||
+    isStepForm(name) ||
+    (isSessionPage(name) && name !== 'profile')
+  );
 }
+
+/** The enrolment's page: its secret, and the QR code an authenticator app scans. */
+async function enrolmentPage(enrolment: Enrolment, state: { problem?: Problem } = {}) {
+  const qrSvg = await qrCodeSvg(
+    enrolment.otpauth_uri,
+    'QR code of the key for your authenticator app',
+  );
+  return enrolPageHtml(
+    { secret: enrolment.secret, otpauthUri: enrolment.otpauth_uri, qrSvg },
+    state,
+  );
+}
+
+const ENABLED_NOTICE =
+  'Two-factor authentication is on: logging in now also asks for a code from your app. Your other sessions are ended.';
+const REPLACED_NOTICE =
+  'These are your new recovery codes: the old ones no longer work. Your other sessions are ended.';
 
 /** Each form's service call, with the fields its API route reads. */
 function formActions(
@@ -73,6 +118,8 @@ function formActions(
   const { config } = app;
   const read = <const Name extends string>(event: APIGatewayProxyEventV2, names: readonly Name[]) =>
     readFields(event, names, config.maxBodyBytes);
+  const confirmed = (event: APIGatewayProxyEventV2) =>
+    readConfirmedChange(event, config.maxBodyBytes);
   const session = (event: APIGatewayProxyEventV2) => readCookie(event, SESSION_COOKIE);
   // Whether the form comes from a trusted device of the account (its password checks count there).
   const device = (event: APIGatewayProxyEventV2) => readCookie(event, DEVICE_COOKIE);
@@ -90,9 +137,21 @@ function formActions(
         readHeader(event, 'user-agent'),
         device(event),
       );
-      // TODO(pages): the second step's page.
-      if ('mfaToken' in loggedIn) throw new MfaCodeRequired();
+      if ('mfaToken' in loggedIn) {
+        // The second step, on the login page the POST is answered with: the token in its body.
+        const next = returnPage(event.queryStringParameters?.next);
+        return { answer: {}, page: formPageHtml('login', { mfaToken: loggedIn.mfaToken, next }) };
+      }
       return { answer: {}, cookies: loginCookies(loggedIn, config) };
+    },
+    'login-mfa': async (event) => {
+      const fields = await readFields(event, ['mfa_token'], config.maxBodyBytes, FACTOR_FIELDS);
+      const loggedIn = await app.mfaLogins.complete(fields.mfa_token, proofOf(fields));
+      const { spent } = loggedIn;
+      return {
+        answer: spent.by === 'recovery_code' ? { recovery_codes_remaining: spent.remaining } : {},
+        cookies: loginCookies(loggedIn, config),
+      };
     },
     logout: async (event) => {
       await app.sessions.logOut(session(event));
@@ -157,10 +216,26 @@ function formActions(
       return { answer: {} };
     },
     'delete-account': async (event) => {
-      await app.accountDeletion.deleteAccount(
-        await readConfirmedChange(event, config.maxBodyBytes),
-      );
+      await app.accountDeletion.deleteAccount(await confirmed(event));
       return { answer: {}, cookies: clearedSessionCookies(config) };
+    },
+    'enrol-totp': async (event) => {
+      const { password } = await read(event, ['password']);
+      const enrolment = await app.secondFactorSetup.enrol(session(event), password, device(event));
+      return { answer: {}, page: await enrolmentPage(enrolment) };
+    },
+    'confirm-totp': async (event) => {
+      const { code } = await read(event, ['code']);
+      const codes = await app.secondFactorSetup.confirm(session(event), code);
+      return { answer: {}, page: recoveryCodesPageHtml(codes, ENABLED_NOTICE) };
+    },
+    'replace-recovery-codes': async (event) => {
+      const codes = await app.secondFactorSetup.replaceRecoveryCodes(await confirmed(event));
+      return { answer: {}, page: recoveryCodesPageHtml(codes, REPLACED_NOTICE) };
+    },
+    'disable-totp': async (event) => {
+      await app.secondFactorSetup.disable(await confirmed(event));
+      return { answer: {} };
     },
   };
 }
@@ -169,12 +244,15 @@ function formActions(
 function fieldsOf(name: FormAction): readonly FieldSpec[] {
   if (isFormName(name)) return FORM_PAGES[name].fields;
   if (isProfileAction(name)) return profileFormFields(name);
-  return SESSION_PAGE_FORMS[name].fields;
+  if (name === 'login-mfa') return FACTOR_PROOF_FIELDS;
+  if (name === 'confirm-totp') return CONFIRM_FIELDS;
+  return sessionPageFormFields(name);
 }
 
 /**
- * What the form sent, to give it back with the error: every text value but the passwords (the
- * follow-up's email and the confirmation's token are not fields of their own).
+ * What the form sent, to give it back with the error: every text value but the passwords and
+ * one-time codes (the follow-up's email, the confirmation's token and the login step's challenge
+ * are not fields of their own).
  */
 async function typedValues(
   event: APIGatewayProxyEventV2,
@@ -188,7 +266,7 @@ async function typedValues(
     // The body was refused already (413, 415 ...): nothing to give back.
     return {};
   }
-  const passwords = new Set(fields.filter((f) => f.type === 'password').map((f) => f.name));
+  const passwords = new Set(fields.filter(isUnechoed).map((f) => f.name));
   const values: Record<string, string> = {};
   for (const [field, value] of body) {
     if (!passwords.has(field) && typeof value === 'string') values[field] = value;
@@ -224,6 +302,16 @@ async function problemPage(
   }
   if (name === 'resend-verification' && returnPage(next) === 'profile') {
     return sessionPage('profile', event, app, { problem }, reply);
+  }
+  if (name === 'login-mfa') {
+    // The step again, with the same challenge (until it ends: see nextPage).
+    const step = { mfaToken: values.mfa_token ?? '', problem, next: returnPage(next) };
+    return htmlPage(answer.status, formPageHtml('login', step), headers);
+  }
+  if (name === 'confirm-totp') {
+    const enrolment = await app.secondFactorSetup.pending(readCookie(event, SESSION_COOKIE));
+    if (enrolment === null) return seeOther('profile?notice=mfa-setup-expired');
+    return htmlPage(answer.status, await enrolmentPage(enrolment, { problem }), headers);
   }
   if (!isFormName(name)) return sessionPage(name, event, app, { problem, values }, reply);
   const html = formPageHtml(name, { values, problem, code: answer.code, next: returnPage(next) });
@@ -269,7 +357,8 @@ export function submitForm(app: FormApp): RequestHandler {
     } catch (error) {
       return errorPage(error, event);
     }
-    // Every form has a next page after a success; the login page is only for the type's sake.
+    if (done.page !== undefined) return htmlPage(200, done.page);
+    // Every other form has a next page after a success; the login page is only for the type's sake.
     const after = nextPage(name, { ok: true, answer: done.answer }, next) ?? 'login';
     return seeOther(after, done.cookies);
   };

@@ -1,22 +1,16 @@
-import {
-  documentOf,
-  escapeHtml,
-  fieldHtml,
-  formErrorHtml,
-  hiddenHtml,
-  linksHtml,
-  noticeHtml,
-  type FieldSpec,
-} from './html';
+import { documentOf, escapeHtml, linksHtml, noticeHtml, type FieldSpec } from './html';
 import type { SessionView } from '../auth/sessions';
+import { formHtml, type ApiRoute, type FormFill } from './form';
 import type { ProfileAction } from './next-page';
 import type { Problem } from './sentences';
-
-/** The API route a form's data goes to, with JavaScript (app.js) or without (the pages Lambda). */
-export interface ApiRoute {
-  method: string;
-  path: string;
-}
+import {
+  FACTOR_PROOF_FIELDS,
+  isSecondFactorForm,
+  loginStepHtml,
+  secondFactorFormFields,
+  secondFactorSectionHtml,
+  type SecondFactorView,
+} from './second-factor-views';
 
 export interface FormPage {
   title: string;
@@ -164,16 +158,21 @@ export const NOTICES: Record<string, string> = {
   'email-changed': 'Your email address is changed. Log in with the new one from now on.',
   'account-deleted':
     'Your account is deleted and every session of it ended. Its email address is free to register again.',
+  'login-expired':
+    'This login took too long or had too many wrong codes. Log in again with your password.',
+  'recovery-code-used':
+    'You logged in with a recovery code, which now no longer works. Make new ones below when few are left.',
+  'mfa-disabled':
+    'Two-factor authentication is off: logging in asks for your password alone. Your other sessions are ended.',
+  'mfa-setup-expired':
+    'That setup of two-factor authentication had expired, or was replaced. Start again.',
 };
 
 export function isFormName(name: string): name is FormName {
   return Object.hasOwn(FORM_PAGES, name);
 }
 
-export interface FormState {
-  /** What the fields hold (passwords are never written back). */
-  values?: Record<string, string>;
-  problem?: Problem;
+export interface FormState extends FormFill {
   /** The code of the problem's error: which follow-up form it shows. */
   code?: string | null;
   notice?: string | undefined;
@@ -181,64 +180,11 @@ export interface FormState {
   noticeName?: string | undefined;
   /** Where the login form leads back to (a return page: lib/pages/next-page.ts). */
   next?: string | null;
-}
-
-/** A form as app.js and the forms function read it. */
-export interface FormSpec {
-  /** The page whose rules apply (nextPage) and that the form posts to without JavaScript. */
-  page: string;
-  /** The form's address relative to the page: the page's name, perhaps with `?next=`. */
-  action: string;
-  api: ApiRoute;
-  fields?: readonly FieldSpec[];
-  /** Values sent that nobody types. */
-  hidden?: Readonly<Record<string, string>>;
-  submit: string;
-  /** For a page of several forms: keeps their ids apart (data-id-prefix tells app.js). */
-  idPrefix?: string;
-  /** Hidden until an error of this code (FOLLOW_UPS); `shown` when the page answers that error. */
-  shownOn?: string;
-  shown?: boolean;
-  /** A button that destroys something. */
-  danger?: boolean;
-}
-
-/**
- * A form of the pages: its error slot, its fields with their sentences, its button. data-page and
- * data-api tell app.js which API route to call and which page's rules apply. The route's path is
- * written from the page (/account/<page>): one level up is the API's root.
- */
-export function formHtml(
-  spec: FormSpec,
-  state: Pick<FormState, 'values' | 'problem'> = {},
-): string {
-  const { problem } = state;
-  const prefix = spec.idPrefix ?? '';
-  const fields = (spec.fields ?? []).map((field) =>
-    fieldHtml(
-      field,
-      state.values?.[field.name] ?? '',
-      problem?.field === field.name ? problem.text : undefined,
-      prefix,
-    ),
-  );
-  const formError = problem !== undefined && problem.field === null ? problem.text : undefined;
-  const hidden = Object.entries(spec.hidden ?? {}).map(([name, value]) => hiddenHtml(name, value));
-  const attributes = [
-    'method="post"',
-    `action="${escapeHtml(spec.action)}"`,
-    `data-page="${spec.page}"`,
-    `data-api="${spec.api.method} ..${spec.api.path}"`,
-    ...(prefix === '' ? [] : [`data-id-prefix="${prefix}"`]),
-    ...(spec.shownOn === undefined ? [] : [`data-shown-on="${spec.shownOn}"`]),
-    ...(spec.shownOn !== undefined && spec.shown !== true ? ['hidden'] : []),
-    'novalidate',
-  ];
-  const button = `<button type="submit"${spec.danger === true ? ' class="danger"' : ''}>`;
-  return `<form ${attributes.join(' ')}>
-${[formErrorHtml(formError, prefix), ...hidden, ...fields].join('\n')}
-${button}${escapeHtml(spec.submit)}</button>
-</form>`;
+  /**
+   * On the login page: the challenge of a right password to an account with a second factor.
+   * The page then shows the login's second step in place of its form.
+   */
+  mfaToken?: string | undefined;
 }
 
 /** The follow-up form of a page, carrying the email its own form holds. */
@@ -256,14 +202,24 @@ function followUpHtml(name: FollowUpName, state: FormState): string {
   });
 }
 
+/** A form's address: `name`, with the page to go back to after it (`?next=`). */
+function actionOf(name: string, next: string | null | undefined): string {
+  return next ? `${name}?${new URLSearchParams({ next }).toString()}` : name;
+}
+
 export function formPageHtml(name: FormName, state: FormState = {}): string {
   const page: FormPage & FormPageExtras = FORM_PAGES[name];
-  const done = page.doneNotice !== undefined && page.doneNotice === state.noticeName;
-  const action = state.next
-    ? `${name}?${new URLSearchParams({ next: state.next }).toString()}`
-    : name;
+  // The login's second step, which the forms function answers a right password with, alone.
+  const step = state.mfaToken !== undefined;
+  const done = (page.doneNotice !== undefined && page.doneNotice === state.noticeName) || step;
   const form = formHtml(
-    { page: name, action, api: page.api, fields: page.fields, submit: page.submit },
+    {
+      page: name,
+      action: actionOf(name, state.next),
+      api: page.api,
+      fields: page.fields,
+      submit: page.submit,
+    },
     state,
   );
   return documentOf(
@@ -272,7 +228,10 @@ export function formPageHtml(name: FormName, state: FormState = {}): string {
       noticeHtml(state.notice),
       page.intro === undefined || done ? '' : `<p>${escapeHtml(page.intro)}</p>`,
       done ? '' : form,
-      page.followUp === undefined ? '' : followUpHtml(page.followUp, state),
+      page.followUp === undefined || step ? '' : followUpHtml(page.followUp, state),
+      name === 'login'
+        ? loginStepHtml(actionOf('login-mfa', state.next), state.mfaToken, state)
+        : '',
       linksHtml(page.links),
     ]
       .filter(Boolean)
@@ -334,6 +293,7 @@ export interface AccountView {
   unconfirmed: boolean;
   /** The address a change waits to move to (its link still works), or null. */
   pendingEmail: string | null;
+  secondFactor: SecondFactorView;
 }
 
 /** The profile's forms that take typed values, each in a section of its own. */
@@ -363,11 +323,19 @@ const PROFILE_FORMS = {
 
 type ProfileFormName = keyof typeof PROFILE_FORMS;
 
-/** The fields of a profile form, when `action` is one that takes typed values. */
+/** The profile forms that also ask for the second factor, where the account has one. */
+const FACTOR_CHECKED: readonly ProfileFormName[] = ['change-email'];
+
+/**
+ * The fields of a profile form, when `action` is one that takes typed values: with the second
+ * factor's, where the form may ask for them.
+ */
 export function profileFormFields(action: ProfileAction): readonly FieldSpec[] {
-  return Object.hasOwn(PROFILE_FORMS, action)
-    ? PROFILE_FORMS[action as ProfileFormName].fields
-    : [];
+  if (isSecondFactorForm(action)) return secondFactorFormFields(action);
+  if (!Object.hasOwn(PROFILE_FORMS, action)) return [];
+  const name = action as ProfileFormName;
+  const fields = PROFILE_FORMS[name].fields;
+  return FACTOR_CHECKED.includes(name) ? [...fields, ...FACTOR_PROOF_FIELDS] : fields;
 }
 
 export interface ProfileState {
@@ -395,13 +363,23 @@ ${formHtml({
 </section>`;
 }
 
-function profileFormHtml(name: ProfileFormName, state: ProfileState, extra = ''): string {
+function profileFormHtml(
+  name: ProfileFormName,
+  account: AccountView,
+  state: ProfileState,
+  extra = '',
+): string {
   const form = PROFILE_FORMS[name];
   const own = state.form === name ? state : {};
+  // Where the account has a second factor, the forms that ask for it show its fields.
+  const fields =
+    account.secondFactor.enabled && FACTOR_CHECKED.includes(name)
+      ? [...form.fields, ...FACTOR_PROOF_FIELDS]
+      : form.fields;
   return `<section aria-labelledby="${name}-title">
 <h2 id="${name}-title">${escapeHtml(form.title)}</h2>
 <p>${escapeHtml(form.intro)}</p>${extra}
-${formHtml({ page: name, action: name, api: form.api, fields: form.fields, submit: form.submit, idPrefix: `${name}-` }, own)}
+${formHtml({ page: name, action: name, api: form.api, fields, submit: form.submit, idPrefix: `${name}-` }, own)}
 </section>`;
 }
 
@@ -424,8 +402,10 @@ export function profilePageHtml(
   state: ProfileState = {},
 ): string {
   // A session button's problem goes above; a form's, into the form, next to its field.
+  const inForm =
+    state.form !== undefined && (state.form in PROFILE_FORMS || isSecondFactorForm(state.form));
   const problem =
-    state.problem === undefined || (state.form !== undefined && state.form in PROFILE_FORMS)
+    state.problem === undefined || inForm
       ? ''
       : `<p class="form-error" role="alert">${escapeHtml(state.problem.text)}</p>`;
   return documentOf(
@@ -436,8 +416,9 @@ export function profilePageHtml(
       account.unconfirmed ? unconfirmedHtml(account.email) : '',
       `<dl>\n<dt>Email</dt>\n<dd id="profile-email">${escapeHtml(account.email)}</dd>\n</dl>`,
       sessionsHtml(sessions),
-      profileFormHtml('change-password', state),
-      profileFormHtml('change-email', state, pendingEmailHtml(account.pendingEmail)),
+      profileFormHtml('change-password', account, state),
+      profileFormHtml('change-email', account, state, pendingEmailHtml(account.pendingEmail)),
+      secondFactorSectionHtml(account.secondFactor, state),
       DELETE_SECTION,
       formHtml({ page: 'logout', action: 'logout', api: LOGOUT_API, submit: 'Log out' }),
     ]

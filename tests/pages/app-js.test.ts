@@ -46,7 +46,10 @@ function fakePage(answer: { status: number; body: object; headers?: Record<strin
     }
   }
   const globals = {
-    document: { querySelectorAll: () => [form] },
+    // The page's one form (and no copy button: a login page has none).
+    document: {
+      querySelectorAll: (selector: string) => (selector.startsWith('form') ? [form] : []),
+    },
     window: { location: { assign: (url: string) => (page.assigned = url) } },
     fetch: (...args: unknown[]) => {
       page.requests.push(args);

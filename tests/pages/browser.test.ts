@@ -13,6 +13,7 @@ import {
   accountJourney,
   journeyWithoutJavaScript,
   labelProblems,
+  secondFactorJourney,
   watchProblems,
   wholeJourney,
 } from './journey';
@@ -97,9 +98,9 @@ describe.skipIf(!chromiumInstalled)(
     const shoot = (page: Page, name: string) =>
       page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
-    it('the whole journey: sign up, a wrong password, log in, profile, log out, reset, log in again', async () => {
+    it('the whole journey: sign up, a wrong password, log in, profile, log out, reset, log in again, then with a second factor', async () => {
       const page = await freshPage();
-      await wholeJourney(page, `${service.baseUrl}/`, timer, shoot);
+      const account = await wholeJourney(page, `${service.baseUrl}/`, timer, shoot);
       // No cookie domain on this stage: the session cookie is the host's alone (no Domain
       // attribute), as the device cookie the login earned always is.
       const cookies = await page.context().cookies();
@@ -107,7 +108,8 @@ describe.skipIf(!chromiumInstalled)(
         ['device', 'localhost'],
         ['session_id', 'localhost'],
       ]);
-    }, 90_000);
+      await secondFactorJourney(page, `${service.baseUrl}/`, timer, account, shoot);
+    }, 150_000);
 
     it("the account's controls: verify the address, change the password, change the email, delete the account", async () => {
       const [page, other] = await Promise.all([freshPage(), freshPage()]);

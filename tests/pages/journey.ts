@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { StepTimer } from '../support/browser';
@@ -346,7 +348,7 @@ export async function accountJourney(
           body: JSON.stringify({ message: 'email not verified' }),
         }),
       );
-      expect(await page.locator('form[data-shown-on]').isHidden()).toBe(true);
+      expect(await page.locator('form[data-shown-on="email_not_verified"]').isHidden()).toBe(true);
       await page.getByLabel('Email').fill(newEmail);
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Log in' }).click();
@@ -362,4 +364,113 @@ export async function accountJourney(
       await page.unroute(`${root}sessions`);
     },
   );
+}
+
+/** The TOTP time step of a moment (30 s each), and the code an authenticator app shows for it. */
+const stepOf = (ms: number) => Math.floor(ms / 30_000);
+const codeFor = (secret: string, step: number) => generate({ secret, epoch: step * 30 });
+
+/**
+ * The second factor, logged in on the profile as `account`: set it up (the QR code, the key read
+ * from the page, a first code, the recovery codes copied and downloaded), log out, log in with a
+ * code computed from the key, log out, log in with a recovery code. Each code login uses a later
+ * time step than the code before (a code is accepted once), one step ahead at most (the drift the
+ * service allows), so nothing waits for the clock. Ends logged in, on the profile.
+ */
+export async function secondFactorJourney(
+  page: Page,
+  root: string,
+  timer: StepTimer,
+  account: { email: string; password: string },
+  shoot: Shoot = () => Promise.resolve(),
+): Promise<void> {
+  let secret = '';
+  let codes: string[] = [];
+  let spentStep = 0;
+
+  await timer.step('second factor: set it up, the QR code and the key', async () => {
+    await page.goto(`${root}account/profile`);
+    expect(await page.locator('#two-factor-state').textContent()).toMatch(/^Off\./u);
+    await page.getByLabel('Your password', { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+    await page.waitForURL('**/account/enrol-totp');
+    // The QR code is drawn in the page itself; the key is in the page, not in its address.
+    expect(await page.locator('figure.qr svg[role=img]').count()).toBe(1);
+    secret = (await page.locator('#totp-secret').textContent()) ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/u);
+    expect(page.url()).not.toContain(secret);
+    expect(await labelProblems(page)).toEqual([]);
+    await shoot(page, 'enrol-totp');
+    spentStep = stepOf(Date.now());
+    await page
+      .getByLabel('Code from your authenticator app')
+      .fill(await codeFor(secret, spentStep));
+    await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+    await page.waitForURL('**/account/confirm-totp');
+    codes = await page.locator('#recovery-codes li').allTextContents();
+    expect(codes).toHaveLength(10);
+  });
+
+  await timer.step('second factor: the recovery codes, copied and downloaded', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(root).origin,
+    });
+    await page.getByRole('button', { name: 'Copy the codes' }).click();
+    await expect
+      .poll(() => page.locator('#copy-status').textContent(), { timeout: 15_000 })
+      .toBe('The codes are copied.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${codes.join('\n')}\n`);
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download the codes' }).click();
+    const file = await (await download).path();
+    expect(readFileSync(file, 'utf8')).toContain(codes.join('\n'));
+    await shoot(page, 'recovery-codes');
+    await page.getByRole('link', { name: 'I have saved them: back to your profile' }).click();
+    await page.waitForURL('**/account/profile');
+    expect(await page.locator('#two-factor-state').textContent()).toContain(
+      '10 unused recovery codes left.',
+    );
+  });
+
+  /** Logs out, then in with the password: the page asks for the code in the login form's place. */
+  const toSecondStep = async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL('**/account/login?notice=logged-out');
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByLabel('Code from your authenticator app').waitFor({ timeout: 15_000 });
+    expect(await page.getByLabel('Password').isHidden()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('mfa-code');
+    // The challenge stays in the page: the address is the login page's, as it was.
+    expect(page.url()).toBe(`${root}account/login?notice=logged-out`);
+  };
+
+  await timer.step('second factor: log out, log in with a code from the key', async () => {
+    await toSecondStep();
+    await shoot(page, 'login-code');
+    await page.getByLabel('Code from your authenticator app').fill('000000');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(() => errorOf(page, 'mfa-code'), { timeout: 15_000 })
+      .toContain('This code is wrong or was already used.');
+    spentStep += 1;
+    await page
+      .getByLabel('Code from your authenticator app')
+      .fill(await codeFor(secret, spentStep));
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/account/profile');
+    expect(await page.locator('#profile-email').textContent()).toBe(account.email);
+  });
+
+  await timer.step('second factor: log out, log in with a recovery code', async () => {
+    await toSecondStep();
+    await page.getByText('Use a recovery code instead').click();
+    await page.getByLabel('Recovery code').fill(codes[0] ?? '');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/account/profile?notice=recovery-code-used');
+    expect(await page.locator('#two-factor-state').textContent()).toContain(
+      '9 unused recovery codes left.',
+    );
+  });
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
 import { route as unmatchedRoute } from '../../handlers/unmatched';
 import { ERROR_CODES, ERROR_HEADERS } from '../../lib/http/error-codes';
@@ -15,8 +16,8 @@ import { earlyInABudgetWindow } from '../support/budget';
 import { definitionOf, routesFor, type RouteKey } from '../support/routes';
 
 /**
- * The seed's routes, the one that answers a session handle none of the caller's has, and the
- * account controls' (issue 19).
+ * The seed's routes, the one that answers a session handle none of the caller's has, the
+ * account controls' (issue 19) and the second factor's (issue 20).
  */
 const EXTRA_KEYS = [
   'DELETE /sessions/{id}',
@@ -24,6 +25,10 @@ const EXTRA_KEYS = [
   'POST /email_change',
   'PUT /email_change',
   'PUT /verify_email',
+  'POST /sessions/mfa',
+  'POST /mfa/totp',
+  'PUT /mfa/totp',
+  'DELETE /mfa/totp',
 ] as const;
 const routes = {
   ...routesFor(),
@@ -122,6 +127,35 @@ describe('where a form leads', () => {
       expect([elsewhere, returnPage(elsewhere)]).toEqual([elsewhere, null]);
       expect(nextPage('login', ok, elsewhere)).toBe('profile');
     }
+  });
+});
+
+describe("where the second factor's forms lead", () => {
+  it("after the login's code: where a login goes, or back to log in when the challenge is over", () => {
+    const ok = (answer: Record<string, unknown> = {}) => ({ ok: true as const, answer });
+    const failed = (code: string | null) => ({ ok: false as const, code });
+    expect(nextPage('login-mfa', ok())).toBe('profile');
+    expect(nextPage('login-mfa', ok({ recovery_codes_remaining: 4 }))).toBe(
+      'profile?notice=recovery-code-used',
+    );
+    expect(nextPage('login-mfa', ok(), 'confirm-email?token=t')).toBe('confirm-email?token=t');
+    expect(nextPage('login-mfa', failed('invalid_mfa_code'))).toBeNull();
+    expect(nextPage('login-mfa', failed('invalid_mfa_token'), 'confirm-email?token=t')).toBe(
+      'login?notice=login-expired&next=confirm-email%3Ftoken%3Dt',
+    );
+    expect(nextPage('login-mfa', failed('invalid_mfa_token'), 'https://evil.example/')).toBe(
+      'login?notice=login-expired',
+    );
+    // The enrolment and new codes answer with pages of their own; turning off, to the profile.
+    expect(nextPage('enrol-totp', ok())).toBeNull();
+    expect(nextPage('replace-recovery-codes', ok())).toBeNull();
+    expect(nextPage('disable-totp', ok())).toBe('profile?notice=mfa-disabled');
+    expect(nextPage('disable-totp', failed('invalid_mfa_code'))).toBeNull();
+    expect(nextPage('confirm-totp', failed('invalid_mfa_code'))).toBeNull();
+    expect(nextPage('confirm-totp', failed('mfa_enrolment_missing'))).toBe(
+      'profile?notice=mfa-setup-expired',
+    );
+    expect(nextPage('confirm-totp', failed('no_live_session'))).toBe('login?notice=session-ended');
   });
 });
 
@@ -432,6 +466,79 @@ describe('every error the API routes answer has a code, and its sentence next to
       null,
       expect.stringContaining('Confirm your email address first'),
     ]);
+  });
+
+  it("for the second factor's forms", async () => {
+    // prepare: an account with a second factor and the session that set it up, and one without
+    const account = { email: freshEmail(), password: strongPassword() };
+    const plain = { email: freshEmail(), password: account.password };
+    for (const form of [account, plain]) {
+      await routes['POST /users'](httpEvent('POST', '/users', { form }));
+    }
+    const sessionOf = async (form: typeof account) => [
+      `session_id=${sessionCookieOf(await routes['POST /sessions'](httpEvent('POST', '/sessions', { form }))) ?? ''}`,
+    ];
+    const [cookies, plainCookies] = [await sessionOf(account), await sessionOf(plain)];
+    const { password } = account;
+    const enrol = await routes['POST /mfa/totp'](
+      httpEvent('POST', '/mfa/totp', { cookies, form: { password } }),
+    );
+    const { secret } = JSON.parse(enrol.body ?? '{}') as { secret: string };
+    const confirmed = await routes['PUT /mfa/totp'](
+      httpEvent('PUT', '/mfa/totp', { cookies, form: { code: await generate({ secret }) } }),
+    );
+    expect(confirmed.statusCode).toBe(200);
+    const challenge = await routes['POST /sessions'](
+      httpEvent('POST', '/sessions', { form: account }),
+    );
+    const { mfa_token } = JSON.parse(challenge.body ?? '{}') as { mfa_token: string };
+    const STEP = ['code', 'recovery_code'];
+    const MANAGE = ['password', ...STEP];
+    const cases: [Key, EventOptions, string[], string | null, string][] = [
+      // The login's first step, with JavaScript: app.js shows the second in its place.
+      ['POST /sessions', { form: account }, SIGNUP, null, 'to finish logging in'],
+      ['POST /sessions/mfa', { form: { mfa_token } }, STEP, 'code', 'or one of your recovery'],
+      [
+        'POST /sessions/mfa',
+        { form: { mfa_token, code: '000000' } },
+        STEP,
+        'code',
+        'This code is wrong or was already used.',
+      ],
+      ['POST /sessions/mfa', { form: { code: '000000' } }, STEP, null, 'Log in again'],
+      [
+        'POST /sessions/mfa',
+        { form: { mfa_token: crypto.randomUUID(), code: '000000' } },
+        STEP,
+        null,
+        'This login took too long',
+      ],
+      ['POST /mfa/totp', { cookies, form: { password } }, ['password'], null, 'already on'],
+      ['PUT /mfa/totp', { cookies, form: {} }, ['code'], 'code', 'Enter the code from your'],
+      ['PUT /mfa/totp', { cookies, form: { code: '000000' } }, ['code'], null, 'has expired'],
+      [
+        'DELETE /mfa/totp',
+        { cookies: plainCookies, form: { password, code: '000000' } },
+        MANAGE,
+        null,
+        'is not on for this account',
+      ],
+      [
+        'POST /email_change',
+        { cookies, form: { password, new_email: freshEmail() } },
+        ['new_email', ...MANAGE],
+        'code',
+        'or one of your recovery codes',
+      ],
+    ];
+    for (const [route, options, fields, field, sentence] of cases) {
+      const problem = await problemOf(route, options, fields);
+      expect([route, problem.field, problem.text]).toEqual([
+        route,
+        field,
+        expect.stringContaining(sentence),
+      ]);
+    }
   });
 
   it('and every code is answered by some request: the list has none to spare', async () => {

@@ -13,12 +13,20 @@ function numberOrNull(value: string | null): number | null {
   return Number(value) || null;
 }
 
-/** Calls the API route as the form says; a failed call (no answer at all) has no code. */
+/** An answer's JSON body, or nothing when it has none. */
+async function bodyOf(response: Response): Promise<Record<string, unknown>> {
+  return (await response.json().catch(() => ({}))) as Record<string, unknown>;
+}
+
+/**
+ * Calls the API route as the form says; a failed call (no answer at all) has no code. Also the
+ * error answer's body, where a next step's token comes (POST /sessions: `mfa_token`).
+ */
 async function call(
   method: string,
   path: string,
   body: URLSearchParams,
-): Promise<[Outcome, ErrorDetails]> {
+): Promise<[Outcome, ErrorDetails, Record<string, unknown>]> {
   try {
     // `manual`: DELETE /sessions answers 302 to /, which fetch would follow as a DELETE.
     const response = await fetch(path, {
@@ -30,10 +38,8 @@ async function call(
       headers: { Accept: 'application/json' },
     });
     if (response.ok || response.type === 'opaqueredirect') {
-      const answer = response.ok
-        ? ((await response.json().catch(() => ({}))) as Record<string, unknown>)
-        : {};
-      return [{ ok: true, answer }, { code: null }];
+      const answer = response.ok ? await bodyOf(response) : {};
+      return [{ ok: true, answer }, { code: null }, {}];
     }
     const { headers } = response;
     const details: ErrorDetails = {
@@ -42,9 +48,9 @@ async function call(
       limit: numberOrNull(headers.get(ERROR_HEADERS.limit)),
       retryAfterSeconds: numberOrNull(headers.get('Retry-After')),
     };
-    return [{ ok: false, code: details.code }, details];
+    return [{ ok: false, code: details.code }, details, await bodyOf(response)];
   } catch {
-    return [{ ok: false, code: null }, { code: null }];
+    return [{ ok: false, code: null }, { code: null }, {}];
   }
 }
 
@@ -66,24 +72,42 @@ function showProblem(form: HTMLFormElement, problem: Problem): void {
   const input = problem.field === null ? null : form.elements.namedItem(problem.field);
   if (input instanceof HTMLInputElement) {
     input.setAttribute('aria-invalid', 'true');
+    // A folded alternative (the recovery code) unfolds to show what went wrong.
+    input.closest('details')?.setAttribute('open', '');
     input.focus();
   }
 }
 
+/** Sets the hidden input `name` of `form` to `value`, when both exist. */
+function carry(form: HTMLFormElement, name: string, value: unknown): void {
+  const input = form.elements.namedItem(name);
+  if (input instanceof HTMLInputElement && typeof value === 'string') input.value = value;
+}
+
 /**
- * The forms a page shows after one error (data-shown-on: the login page's "send the mail again"):
- * shown after theirs, each given the email the failed form holds, and hidden after any other.
+ * The forms a page shows after one error (data-shown-on: the login page's "send the mail again",
+ * its second step): shown after theirs, each given the email the failed form holds, and hidden
+ * after any other. A next step (data-step) takes the failed form's place, with the answer's
+ * token, and the focus on its first field. Whether one did.
  */
-function showFollowUps(form: HTMLFormElement, code: string | null): void {
+function showFollowUps(
+  form: HTMLFormElement,
+  code: string | null,
+  answer: Record<string, unknown>,
+): boolean {
   const email = form.elements.namedItem('email');
+  let stepped = false;
   for (const followUp of document.querySelectorAll<HTMLFormElement>('form[data-shown-on]')) {
     if (followUp === form) continue;
     followUp.hidden = followUp.dataset.shownOn !== code;
-    const carried = followUp.elements.namedItem('email');
-    if (carried instanceof HTMLInputElement && email instanceof HTMLInputElement) {
-      carried.value = email.value;
-    }
+    if (email instanceof HTMLInputElement) carry(followUp, 'email', email.value);
+    if (followUp.hidden || followUp.dataset.step === undefined) continue;
+    carry(followUp, 'mfa_token', answer.mfa_token);
+    form.hidden = true;
+    followUp.querySelector<HTMLInputElement>('input:not([type=hidden])')?.focus();
+    stepped = true;
   }
+  return stepped;
 }
 
 async function submit(form: HTMLFormElement): Promise<void> {
@@ -96,7 +120,7 @@ async function submit(form: HTMLFormElement): Promise<void> {
   const button = form.querySelector('button');
   form.setAttribute('aria-busy', 'true');
   if (button !== null) button.disabled = true;
-  const [outcome, details] = await call(method, path, body);
+  const [outcome, details, answer] = await call(method, path, body);
   form.removeAttribute('aria-busy');
   if (button !== null) button.disabled = false;
   // The page to go back to, as the form's address gives it (login?next=...).
@@ -111,8 +135,37 @@ async function submit(form: HTMLFormElement): Promise<void> {
     const input = form.elements.namedItem(name);
     return !(input instanceof HTMLInputElement && input.type === 'hidden');
   });
+  if (showFollowUps(form, details.code, answer)) return;
   showProblem(form, describeProblem(details, typed));
-  showFollowUps(form, details.code);
+}
+
+/**
+ * A copy button (data-copy: the id of the list whose items it copies, one a line): hidden in the
+ * page, for it works only here; says in the page's status line whether the copy went through.
+ */
+function copyButton(button: HTMLButtonElement): void {
+  const list = document.getElementById(button.dataset.copy ?? '');
+  const status = document.getElementById('copy-status');
+  if (list === null) return;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    const text = [...list.querySelectorAll('li')].map((item) => item.textContent.trim()).join('\n');
+    const say = (sentence: string) => {
+      if (status !== null) status.textContent = sentence;
+    };
+    navigator.clipboard.writeText(`${text}\n`).then(
+      () => {
+        say('The codes are copied.');
+      },
+      () => {
+        say('The codes could not be copied: select them and copy them yourself.');
+      },
+    );
+  });
+}
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-copy]')) {
+  copyButton(button);
 }
 
 for (const form of document.querySelectorAll<HTMLFormElement>('form[data-api]')) {
