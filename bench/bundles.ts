@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import {
   buildOptions,
   declaredEsbuild,
@@ -42,10 +42,21 @@ function deflated(path: string): number {
   return deflateRawSync(readFileSync(path), { level: 9 }).length;
 }
 
-async function buildFunction(outRoot: string, fn: string, entry: string, variant: SdkVariant) {
+/**
+ * Builds `entry` as serverless.yml would, with `plugins` added to its own (the bench's stand-ins);
+ * its sizes, of the .js and .map alone and as a zip stores them.
+ */
+export async function buildFunction(
+  outRoot: string,
+  fn: string,
+  entry: string,
+  variant: SdkVariant,
+  plugins: Plugin[] = [],
+) {
   const settings = declaredEsbuild();
   const outfile = join(outRoot, variant.slug, `${fn.replace(/\W+/gu, '-')}.js`);
-  await build({ ...buildOptions(entry, variant), outfile });
+  const options = buildOptions(entry, variant);
+  await build({ ...options, plugins: [...(options.plugins ?? []), ...plugins], outfile });
   const map = `${outfile}.map`;
   const mapBytes = settings.sourcemap ? statSync(map).size : 0;
   const zippedBytes = deflated(outfile) + (settings.sourcemap ? deflated(map) : 0);
@@ -68,11 +79,15 @@ function lambdaEnv(): NodeJS.ProcessEnv {
     STAGE: 'bench',
     RESET_DELIVERY: 'email',
     MAIL_FROM: 'bench@example.com',
+    // The functions that use the service key are given its parameter's name; it is read from SSM
+    // at the first request that needs it, never at init.
+    SERVICE_KEY_PARAMETER: '/bench/service-key',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 
-async function initTime(bundle: string): Promise<number> {
+/** One cold init of the bundle: a fresh `node` process timing its `require`. */
+export async function initTime(bundle: string): Promise<number> {
   const { stdout } = await run(process.execPath, ['-e', PROBE, bundle], { env: lambdaEnv() });
   return Number(stdout);
 }

@@ -7,6 +7,8 @@
  *   BENCH_ONLY=cost npm run bench     memory and cost alone (a few minutes)
  *   BENCH_ONLY=routes npm run bench   the routes, their DynamoDB calls and the login timing alone
  *   BENCH_ONLY=limits npm run bench   what the per-client budget adds to a login (issue 21) alone
+ *   BENCH_ONLY=libraries npm run bench   what otplib and qrcode add to the login functions'
+ *                                     zip and cold-start init (issue 20) alone
  *   npm run bench -- --http           also drives `npm start` over HTTP with autocannon
  *   BCRYPT_COST=4 npm run bench       a quick run (the figures are quoted at 12, the default)
  *   FLASK_ORIGINAL_DIR=dir npm run bench   also the course flow against the Flask original in dir
@@ -22,6 +24,7 @@ import { deployedVariant, SDK_VARIANTS } from '../deploy/bundle-options';
 import { FLOOR, measureBundles, medianInit } from './bundles';
 import { callsPerRequest, CapacityRecorder, type DynamoCall } from './capacity';
 import { costSection } from './cost';
+import { librariesSection } from './libraries';
 import { limitsSection } from './limits';
 import { courseFlowSection } from './course-flow';
 import { runHttp, type HttpFigures } from './http';
@@ -41,13 +44,13 @@ function count(name: string, fallback: number): number {
 }
 
 /** BENCH_ONLY: one part of the bench alone. */
-type Only = 'cost' | 'routes' | 'limits' | undefined;
+const PARTS = ['cost', 'routes', 'limits', 'libraries'] as const;
+type Only = (typeof PARTS)[number] | undefined;
 
 function onlyPart(value: string | undefined): Only {
-  if (value === undefined || value === 'cost' || value === 'routes' || value === 'limits') {
-    return value;
-  }
-  throw new Error('BENCH_ONLY must be cost, routes or limits');
+  const part = PARTS.find((p) => p === value);
+  if (value === undefined || part !== undefined) return part;
+  throw new Error(`BENCH_ONLY must be ${PARTS.join(', ')}`);
 }
 
 function routeTable(figures: RouteFigures[]): string {
@@ -212,11 +215,16 @@ async function main(): Promise<void> {
       `${cpus().length} CPUs, load ${load1?.toFixed(2)}, BCRYPT_COST=${bcryptCost}\n`,
   );
   const only = onlyPart(process.env.BENCH_ONLY);
+  const runs = count('BENCH_INIT_RUNS', 15);
+  if (only === 'libraries') {
+    console.log((await librariesSection(runs)).join('\n\n'));
+    return;
+  }
   const sections = await inProcess(bcryptCost, only);
   if (only === undefined) {
-    const runs = count('BENCH_INIT_RUNS', 15);
     sections.push(`### Bundles and cold-start module init (median of ${runs} fresh processes)`);
     sections.push(await bundleTable(runs));
+    sections.push(...(await librariesSection(runs)));
     if (http) {
       sections.push('### Over HTTP (npm start, serverless-offline, autocannon on loopback)');
       sections.push(httpTable(await runHttp(bcryptCost, count('BENCH_HTTP_SECONDS', 10))));

@@ -10,6 +10,7 @@ import { digestToken } from '../../lib/auth/tokens';
 import { StoreUnavailable } from '../../lib/store/errors';
 import { authorizerEvent, httpEvent, type EventOptions } from '../support/events';
 import { Auth } from '../../lib/auth/auth';
+import { Sessions } from '../../lib/auth/sessions';
 import { openUserStore } from '../../lib/store/open';
 import { db, dynamodbEndpoint, handlerFor, testConfig, testEnv } from '../support/app';
 import { AWS_LIKE_LAG_MS, startLaggingDynamoDb } from '../support/lagging-dynamodb';
@@ -191,6 +192,20 @@ describe('GET /whoami', () => {
         },
       ]);
     }
+  });
+
+  it('says whether the session logged in with a second factor', async () => {
+    // prepare: a session started as POST /sessions/mfa starts one
+    const { user } = await loggedIn();
+    const sessions = new Sessions(openUserStore(testConfig(behindLag)), testConfig(behindLag));
+    const sessionId = await sessions.start(user, { mfa: true });
+    // act
+    const options = { cookies: [`session_id=${sessionId}`] };
+    const decision = await authorize(request(options));
+    const answer = await invoke(route, httpEvent('GET', '/whoami', options));
+    // assess: "true" in the context, true in the answer
+    expect(decision).toMatchObject({ isAuthorized: true, context: { mfa: 'true' } });
+    expect([answer.statusCode, answer.json]).toMatchObject([200, { mfa: true }]);
   });
 
   it('fails loudly (500) when it is reached without the authorizer, instead of serving anyone', async () => {

@@ -55,6 +55,35 @@ describe('function bundles', () => {
     for (const code of PASSWORD_CODE) expect(files.filter((f) => f.includes(code))).toEqual([]);
   });
 
+  // Issue 20: otplib makes and checks TOTP codes, qrcode draws the enrolment's QR code. Each is
+  // bundled where it may run, and `npm run bench` (BENCH_ONLY=libraries) measures what it adds.
+  // login and confirmEmailChange check no code: they carry otplib only because they import
+  // lib/auth/second-factor.ts (SecondFactor.enabled, requireSecondFactor), about 11 KB zipped.
+  it('otplib only in the functions of the second factor and those that import it; qrcode in no API function', async () => {
+    const carriers = { otplib: [] as string[], qrcode: [] as string[] };
+    for (const [fn, entry] of entries) {
+      const files = await bundledFiles(entry);
+      if (files.some((f) => /node_modules\/@?otplib\//u.test(f))) carriers.otplib.push(fn);
+      if (files.some((f) => f.includes('node_modules/qrcode/'))) carriers.qrcode.push(fn);
+    }
+    expect(carriers.otplib.sort()).toEqual(
+      [
+        'confirmEmailChange',
+        'confirmTotp',
+        'deleteAccount',
+        'disableTotp',
+        'enrolTotp',
+        'login',
+        'loginMfa',
+        'pageForms',
+        'replaceRecoveryCodes',
+        'requestEmailChange',
+      ].sort(),
+    );
+    expect(carriers.qrcode.filter((fn) => fn !== 'pages')).toEqual([]);
+    // Every function built once: a minute on a busy machine.
+  }, 120_000);
+
   it.each(['home', 'unmatched'])('%s carries no AWS SDK', async (fn) => {
     const files = await bundledFiles(entries.get(fn) ?? '');
     expect(files.filter((f) => f.includes('@aws-sdk/'))).toEqual([]);

@@ -1,4 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { generate } from 'otplib';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
@@ -7,12 +8,19 @@ import { route as resetTokenRoute } from '../../handlers/reset-token';
 import { route as unmatchedRoute } from '../../handlers/unmatched';
 import { route as whoamiRoute } from '../../handlers/whoami';
 import { config, handlerFor } from '../support/app';
+import { ManualClock } from '../support/auth';
 import type { HttpResponse } from '../../lib/http/response';
 import { httpEvent, sessionCookieOf, type EventOptions } from '../support/events';
 import { earlyInABudgetWindow } from '../support/budget';
 import { OpenApiContract } from '../support/openapi';
 import { ROUTE_KEYS, ROUTES } from '../../handlers/table';
-import { apiRoutes, BODY_ROUTE_KEYS, STORAGE_ROUTE_KEYS, type RouteKey } from '../support/routes';
+import {
+  apiRoutes,
+  BODY_ROUTE_KEYS,
+  definitionOf,
+  STORAGE_ROUTE_KEYS,
+  type RouteKey,
+} from '../support/routes';
 
 /*
  * Drives every handler in-process through each answer docs/openapi.yaml describes and validates
@@ -94,6 +102,8 @@ function completeBody(): EventOptions {
       verification_token: randomUUID(),
       new_email: 'y@example.com',
       token: randomUUID(),
+      code: '123456',
+      mfa_token: randomUUID(),
     },
     cookies: [`session_id=${randomUUID()}`],
   };
@@ -112,6 +122,20 @@ const ACCOUNT_ROUTE_KEYS = [
   'DELETE /users/me',
 ];
 const account = (route: string, options: EventOptions = {}) => call(route, options, mailing[route]);
+
+// The second factor's routes (issue 20): each reads a body and DynamoDB.
+const MFA_ROUTE_KEYS = [
+  'POST /sessions/mfa',
+  'POST /mfa/totp',
+  'PUT /mfa/totp',
+  'DELETE /mfa/totp',
+  'POST /mfa/recovery_codes',
+];
+
+/** The answer's JSON body. */
+const bodyOf = (response: HttpResponse) =>
+  JSON.parse(response.body ?? '') as Record<string, unknown>;
+const errorCodeOf = (response: HttpResponse) => response.headers?.['X-Error-Code'];
 
 describe('each route answers only what docs/openapi.yaml describes', () => {
   it('GET / says hello', async () => {
@@ -165,6 +189,11 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       sourceIp: '192.0.2.14',
     });
     await earlyInABudgetWindow();
+    // A code for no session still spends the address's attempt: codes are credentials too.
+    const confirm = { form: { code: '123456' }, sourceIp: '192.0.2.15' };
+    const confirmTotp = budgeted['PUT /mfa/totp'];
+    expect((await call('PUT /mfa/totp', confirm, confirmTotp)).statusCode).toBe(403);
+    expect((await call('PUT /mfa/totp', confirm, confirmTotp)).statusCode).toBe(429);
     for (const [route, options] of requests) {
       expect((await call(route, options, budgeted[route])).statusCode).toBe(200);
       const refused = await call(route, options, budgeted[route]);
@@ -324,6 +353,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       'DELETE /sessions/{id}',
       'DELETE /sessions/others',
       ...ACCOUNT_ROUTE_KEYS,
+      ...MFA_ROUTE_KEYS,
     ])('%s answers 503 when throttled and 500 when refused', async (route) => {
       const reject = (name: string) =>
         dynamodb.onAnyCommand().rejects(Object.assign(new Error(name), { name, $fault: 'client' }));
@@ -516,7 +546,7 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
       }
     });
 
-    it.each(ACCOUNT_ROUTE_KEYS)(
+    it.each([...ACCOUNT_ROUTE_KEYS, ...MFA_ROUTE_KEYS])(
       '%s refuses a body over MAX_BODY_BYTES (413) and other types (415)',
       async (route) => {
         const huge = { email: 'x'.repeat(config.maxBodyBytes) };
@@ -525,6 +555,168 @@ describe('each route answers only what docs/openapi.yaml describes', () => {
         expect((await account(route, text)).statusCode).toBe(415);
       },
     );
+  });
+
+  describe('the second factor, on a clock the test moves', () => {
+    const clock = new ManualClock(Date.now());
+    const onClock = Object.fromEntries(
+      ['POST /sessions', 'DELETE /users/me', ...MFA_ROUTE_KEYS].map((key) => [
+        key,
+        handlerFor(definitionOf(key), {}, clock.now),
+      ]),
+    );
+    const mfa = (route: string, options: EventOptions = {}) => call(route, options, onClock[route]);
+    /** The code the authenticator app shows now. */
+    const codeOf = (secret: string) => generate({ secret, epoch: Math.floor(clock.now() / 1000) });
+    /** Another six digits than `code`. */
+    const wrongCode = (code: string) => `${code.slice(0, 5)}${(Number(code[5]) + 1) % 10}`;
+
+    /** A logged-in user who enrolled: the secret, the recovery codes and their session. */
+    async function enrolled() {
+      const user = await loggedIn();
+      const { cookies, password } = user;
+      const enrol = await mfa('POST /mfa/totp', { form: { password }, cookies });
+      const secret = String(bodyOf(enrol).secret);
+      const confirmed = await mfa('PUT /mfa/totp', {
+        json: { code: await codeOf(secret) },
+        cookies,
+      });
+      const recoveryCodes = bodyOf(confirmed).recovery_codes as string[];
+      // The next step: the code that confirmed is spent.
+      clock.advanceSeconds(30);
+      return { ...user, secret, recoveryCodes };
+    }
+
+    /** The token of a login whose password was right. */
+    async function challenge(user: { email: string; password: string }) {
+      const answer = await mfa('POST /sessions', { form: user });
+      expect([answer.statusCode, errorCodeOf(answer), answer.cookies]).toEqual([
+        401,
+        'mfa_required',
+        undefined,
+      ]);
+      return String(bodyOf(answer).mfa_token);
+    }
+
+    it('POST and PUT /mfa/totp enrol with the password, then a first code', async () => {
+      const { cookies, password } = await loggedIn();
+      expect((await mfa('POST /mfa/totp', { form: { password } })).statusCode).toBe(403);
+      const wrong = await mfa('POST /mfa/totp', { form: { password: 'nope' }, cookies });
+      expect([wrong.statusCode, errorCodeOf(wrong)]).toEqual([401, 'wrong_password']);
+      expect((await mfa('POST /mfa/totp', { form: {}, cookies })).statusCode).toBe(400);
+      const notPending = await mfa('PUT /mfa/totp', { form: { code: '123456' }, cookies });
+      expect([notPending.statusCode, errorCodeOf(notPending)]).toEqual([
+        409,
+        'mfa_enrolment_missing',
+      ]);
+      const enrol = await mfa('POST /mfa/totp', { multipart: { password }, cookies });
+      const secret = String(bodyOf(enrol).secret);
+      expect(bodyOf(enrol).otpauth_uri).toContain(`secret=${secret}`);
+      const code = await codeOf(secret);
+      const refused = await mfa('PUT /mfa/totp', { form: { code: wrongCode(code) }, cookies });
+      expect([refused.statusCode, errorCodeOf(refused)]).toEqual([401, 'invalid_mfa_code']);
+      expect((await mfa('PUT /mfa/totp', { form: {}, cookies })).statusCode).toBe(400);
+      expect((await mfa('PUT /mfa/totp', { form: { code } })).statusCode).toBe(403);
+      const confirmed = await mfa('PUT /mfa/totp', { form: { code }, cookies });
+      expect(bodyOf(confirmed).recovery_codes).toHaveLength(10);
+      const again = await mfa('POST /mfa/totp', { form: { password }, cookies });
+      expect([again.statusCode, errorCodeOf(again)]).toEqual([409, 'mfa_already_enabled']);
+    });
+
+    it('POST /sessions asks for the second step; POST /sessions/mfa completes it once', async () => {
+      const user = await enrolled();
+      const mfa_token = await challenge(user);
+      expect((await mfa('POST /sessions/mfa', { form: { code: '123456' } })).statusCode).toBe(400);
+      const noCode = await mfa('POST /sessions/mfa', { form: { mfa_token } });
+      expect([noCode.statusCode, errorCodeOf(noCode)]).toEqual([401, 'mfa_code_required']);
+      const code = await codeOf(user.secret);
+      const wrong = await mfa('POST /sessions/mfa', { form: { mfa_token, code: wrongCode(code) } });
+      expect([wrong.statusCode, errorCodeOf(wrong)]).toEqual([401, 'invalid_mfa_code']);
+      const right = await mfa('POST /sessions/mfa', { json: { mfa_token, code } });
+      expect(bodyOf(right)).toEqual({ email: user.email.toLowerCase(), message: 'logged in' });
+      // The authorizer tells the routes it guards how this session logged in.
+      const cookies = [`session_id=${sessionCookieOf(right) ?? ''}`];
+      expect(bodyOf(await call('GET /whoami', { cookies }))).toMatchObject({ mfa: true });
+      expect(bodyOf(await call('GET /whoami', { cookies: user.cookies }))).toMatchObject({
+        mfa: false,
+      });
+      const used = await mfa('POST /sessions/mfa', { form: { mfa_token, code } });
+      expect([used.statusCode, errorCodeOf(used)]).toEqual([401, 'invalid_mfa_token']);
+      const recovered = await mfa('POST /sessions/mfa', {
+        multipart: { mfa_token: await challenge(user), recovery_code: user.recoveryCodes[0] ?? '' },
+      });
+      expect(bodyOf(recovered)).toMatchObject({ recovery_codes_remaining: 9 });
+    });
+
+    it('DELETE /mfa/totp and POST /mfa/recovery_codes need the password and a code', async () => {
+      const { cookies, password, secret, recoveryCodes } = await enrolled();
+      const [first = '', second = ''] = recoveryCodes;
+      const replaced = await mfa('POST /mfa/recovery_codes', {
+        form: { password, recovery_code: first },
+        cookies,
+      });
+      expect(bodyOf(replaced).recovery_codes).toHaveLength(10);
+      const oldCode = await mfa('DELETE /mfa/totp', {
+        form: { password, recovery_code: second },
+        cookies,
+      });
+      expect([oldCode.statusCode, errorCodeOf(oldCode)]).toEqual([401, 'invalid_mfa_code']);
+      const noCode = await mfa('POST /mfa/recovery_codes', { form: { password }, cookies });
+      expect([noCode.statusCode, errorCodeOf(noCode)]).toEqual([401, 'mfa_code_required']);
+      const code = await codeOf(secret);
+      const wrongPassword = await mfa('DELETE /mfa/totp', {
+        form: { password: 'nope', code },
+        cookies,
+      });
+      expect([wrongPassword.statusCode, errorCodeOf(wrongPassword)]).toEqual([
+        401,
+        'wrong_password',
+      ]);
+      for (const route of ['DELETE /mfa/totp', 'POST /mfa/recovery_codes']) {
+        expect((await mfa(route, { form: { code }, cookies })).statusCode).toBe(400);
+        expect((await mfa(route, { form: { password, code } })).statusCode).toBe(403);
+      }
+      const disabled = await mfa('DELETE /mfa/totp', { json: { password, code }, cookies });
+      expect(bodyOf(disabled)).toEqual({ message: 'two-factor disabled' });
+      for (const route of ['DELETE /mfa/totp', 'POST /mfa/recovery_codes']) {
+        const off = await mfa(route, { form: { password, code }, cookies });
+        expect([off.statusCode, errorCodeOf(off)]).toEqual([409, 'mfa_not_enabled']);
+      }
+    });
+
+    it('DELETE /users/me asks an account with a second factor for a code as well', async () => {
+      const { cookies, password, recoveryCodes } = await enrolled();
+      const noCode = await mfa('DELETE /users/me', { form: { password }, cookies });
+      expect([noCode.statusCode, errorCodeOf(noCode)]).toEqual([401, 'mfa_code_required']);
+      const form = { password, recovery_code: recoveryCodes[0] ?? '' };
+      expect((await mfa('DELETE /users/me', { form, cookies })).statusCode).toBe(200);
+    });
+
+    it("the second factor's routes answer 429 once wrong passwords lock the account", async () => {
+      const user = await enrolled();
+      const { cookies, password } = user;
+      const mfa_token = await challenge(user);
+      // The right password's attempt stays counted until the second step succeeds: one wrong
+      // password fewer locks the account.
+      const wrong = { email: user.email, password: 'not-the-password' };
+      for (let attempt = 2; attempt <= config.loginMaxFailures; attempt++) {
+        expect((await mfa('POST /sessions', { form: wrong })).statusCode).toBe(401);
+      }
+      const code = await codeOf(user.secret);
+      for (const [route, form] of [
+        ['POST /sessions/mfa', { mfa_token, code }],
+        ['POST /mfa/totp', { password }],
+        ['DELETE /mfa/totp', { password, code }],
+        ['POST /mfa/recovery_codes', { password, code }],
+      ] as const) {
+        const locked = await mfa(route, { form, cookies });
+        expect([route, locked.statusCode, errorCodeOf(locked)]).toEqual([
+          route,
+          429,
+          'account_locked',
+        ]);
+      }
+    });
   });
 
   describe('with allowedOrigins, for a listed origin', () => {
@@ -598,9 +790,15 @@ describe('the $default route and the route table', () => {
     'answers another method on %s 405, allowing what the table lists',
     async (path) => {
       const response = await unmatched(httpEvent('PATCH', path));
-      const allowed = ROUTE_KEYS.filter(
-        (key) => (key.split(' ')[1] ?? '').replace(/\{\w+\}/gu, 'x') === path,
-      ).map((key) => key.split(' ')[0]);
+      // API Gateway's matching: a `{parameter}` is any one segment, so `/sessions/mfa` has POST of
+      // its own and DELETE from `/sessions/{id}`.
+      const pattern = (key: string) =>
+        new RegExp(`^${(key.split(' ')[1] ?? '').replace(/\{\w+\}/gu, '[^/]+')}$`, 'u');
+      const allowed = [
+        ...new Set(
+          ROUTE_KEYS.filter((key) => pattern(key).test(path)).map((key) => key.split(' ')[0]),
+        ),
+      ];
       expect(response.statusCode).toBe(405);
       expect(response.headers?.Allow).toBe(allowed.join(', '));
     },

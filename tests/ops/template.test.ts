@@ -255,9 +255,21 @@ describe('the CloudFormation template of `serverless package`', () => {
   describe('the service key', () => {
     const withKey = ROUTES.filter((route) => route.access.serviceKey === true).map((r) => r.fn);
 
-    it('is read by the functions that check passwords, from the parameter the stage names', () => {
+    it('is read by the functions that check passwords or codes, from the parameter the stage names', () => {
+      // Device cookies where passwords are checked; TOTP secrets sealed and opened where codes are.
       expect(withKey.sort()).toEqual(
-        ['changePassword', 'deleteAccount', 'login', 'pageForms', 'requestEmailChange'].sort(),
+        [
+          'changePassword',
+          'confirmTotp',
+          'deleteAccount',
+          'disableTotp',
+          'enrolTotp',
+          'login',
+          'loginMfa',
+          'pageForms',
+          'replaceRecoveryCodes',
+          'requestEmailChange',
+        ].sort(),
       );
       for (const [template, parameter] of [
         [prod, SERVICE_KEY_PARAMETER],
