@@ -1,3 +1,4 @@
+import { hasSecondFactor } from '../auth/accounts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Platform } from '../app';
 import { hasPassed } from '../auth/accounts';
@@ -46,9 +47,7 @@ function accountOf(user: User, app: PagesApp): AccountView {
     unconfirmed: app.config.emailVerification !== 'off' && !user.email_verified,
     pendingEmail: pending ? user.pending_email : null,
     secondFactor: {
-      // SecondFactor.enabled's rule, read here without lib/auth/second-factor.ts, whose TOTP
-      // library the pages function has no use for.
-      enabled: user.totp_secret !== null,
+      enabled: hasSecondFactor(user),
       recoveryCodesLeft: user.recovery_codes.length,
     },
   };
