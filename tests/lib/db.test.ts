@@ -61,10 +61,35 @@ describe('DB.addUser', () => {
       pending_email: null,
       email_change_token: null,
       email_change_expires_at: null,
+      totp_secret: null,
+      totp_pending: null,
+      totp_pending_expires_at: null,
+      totp_last_step: null,
+      recovery_codes: [],
       sessions: {},
       revision: 0,
     });
     expect(await db.findUserBy({ id: user.id })).toEqual(user);
+  });
+
+  it('stores recovery codes as a set, and spends each once even when two requests race', async () => {
+    // prepare
+    const user = await db.addUser(freshEmail(), 'hash');
+    await db.updateUser(user.id, { recovery_codes: ['a', 'b', 'c'] });
+    // act: two spends of one code at once, then the others
+    const raced = await Promise.all([
+      db.spendRecoveryCode(user.id, 'b'),
+      db.spendRecoveryCode(user.id, 'b'),
+    ]);
+    const rest = [
+      await db.spendRecoveryCode(user.id, 'a'),
+      await db.spendRecoveryCode(user.id, 'c'),
+    ];
+    // assess: one of the two got it; the last one spent leaves no attribute (no empty set)
+    expect(raced.sort()).toEqual([2, null].sort());
+    expect(rest).toEqual([1, 0]);
+    expect((await db.findUserBy({ id: user.id })).recovery_codes).toEqual([]);
+    expect(await db.spendRecoveryCode(user.id, 'a')).toBeNull();
   });
 
   it('writes the email guard item with the user, and refuses the email a second time', async () => {
