@@ -94,15 +94,21 @@ describe('the template of a deployed stage', () => {
     const strict = stage?.Properties.RouteSettings ?? {};
     // The pages' forms (POST /account/{page}) log in and ask for reset mails too; the account's
     // controls check the password, and the verification and email-change requests send mail; a
-    // registration and a reset hash a password (a registration mails, where emails are verified).
+    // registration and a reset hash a password (a registration mails, where emails are verified);
+    // the second factor's routes check a password or a code, which is guessing too.
     expect(Object.keys(strict).sort()).toEqual([
+      'DELETE /mfa/totp',
       'DELETE /users/me',
       'POST /account/{page}',
       'POST /email_change',
+      'POST /mfa/recovery_codes',
+      'POST /mfa/totp',
       'POST /reset_password',
       'POST /sessions',
+      'POST /sessions/mfa',
       'POST /users',
       'POST /verify_email',
+      'PUT /mfa/totp',
       'PUT /password',
       'PUT /reset_password',
     ]);
